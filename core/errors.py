@@ -1,0 +1,81 @@
+"""Typed errors. The UI and CLI catch the bases and show ``str(error)``: a sentence, never a traceback.
+
+No message here ever includes a token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class TformanceError(Exception):
+    """Base of every error a user may see."""
+
+
+class SettingsError(TformanceError):
+    """A setting (environment variable or flag) has a value we cannot use."""
+
+
+class DatabaseError(TformanceError):
+    """The database cannot be opened or upgraded."""
+
+
+class GitHubError(TformanceError):
+    """Base of every GitHub failure."""
+
+    retryable = False
+
+
+class GitHubAuthError(GitHubError):
+    def __init__(self, message: str = "GitHub rejected this token (401): check it or create a new one.") -> None:
+        super().__init__(message)
+
+
+class GitHubNotFound(GitHubError):
+    """The repository does not exist or the token cannot see it."""
+
+
+class GitHubForbidden(GitHubError):
+    """Missing scope, SSO not authorised for the organisation, or access blocked."""
+
+
+class GitHubQueryError(GitHubError):
+    """GitHub answered with GraphQL errors that retrying will not fix."""
+
+
+class GitHubTransientError(GitHubError):
+    """A 502/504, a timeout, a dropped connection or ``data: null``: worth retrying."""
+
+    retryable = True
+
+
+class GitHubRateLimited(GitHubError):
+    """The primary rate limit is used up until ``reset_at``."""
+
+    retryable = True
+
+    def __init__(self, reset_at: datetime) -> None:
+        super().__init__(f"GitHub rate limit reached: paused until {reset_at:%H:%M} UTC")
+        self.reset_at = reset_at
+
+
+class GitHubSecondaryRateLimited(GitHubError):
+    """A secondary (abuse) limit: back off for ``retry_after`` seconds."""
+
+    retryable = True
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"GitHub secondary rate limit: backing off {retry_after:.0f}s")
+        self.retry_after = retry_after
+
+
+class LLMError(TformanceError):
+    """Base of every failure talking to the LLM."""
+
+
+class LLMUnavailable(LLMError):
+    """No key, a rejected key, Groq down or out of quota: enrichment waits for `tformance enrich`."""
+
+
+class LLMBadAnswer(LLMError):
+    """The model's answer could not be used (not JSON, wrong shape)."""

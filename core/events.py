@@ -1,0 +1,100 @@
+"""Progress crosses from the sync service to any UI as these small frozen events.
+
+The CLI's sink draws terminal bars; the TUI's sink posts Textual messages. Nothing here knows either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    WAITING = "waiting"
+    FETCHING = "fetching"
+    PAUSED = "paused"  # rate limit: waits until ``paused_until``
+    RETRYING = "retrying"
+    ENRICHING = "enriching"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class RepoPlan:
+    """What the pre-flight found for one repo."""
+
+    repo: str
+    prs_in_range: int
+    prs_last_6_months: int
+    prs_to_fetch: int  # in range and not stored yet, plus those updated since the last sync
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncStarted:
+    plans: tuple[RepoPlan, ...]  # in priority order: most active first
+    total_prs: int
+    estimated_points: int
+    estimated_seconds: float
+    rate_limit_remaining: int | None
+
+
+@dataclass(frozen=True)
+class RepoProgress:
+    repo: str
+    stage: Stage
+    fetched: int  # PRs fetched in this run
+    stored: int  # PRs of this repo in the database (in range)
+    total: int  # PRs this run expects to fetch (exact from the pre-flight)
+    ai_found: int = 0
+    message: str = ""
+    paused_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OverallProgress:
+    fetched: int
+    total: int
+    fraction: float  # weighted by PRs, not repos
+    eta_seconds: float | None
+    rate_limit_remaining: int | None
+    repos_done: int
+    repos_failed: int
+    repos_total: int
+
+
+@dataclass(frozen=True)
+class RepoFinished:
+    repo: str
+    success: bool
+    prs: int
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A one-line message for the user (LLM unavailable, resumed from an earlier run, ...)."""
+
+    text: str
+    level: str = "info"  # info, warning, error
+
+
+@dataclass(frozen=True)
+class SyncFinished:
+    results: tuple[RepoFinished, ...]
+    cancelled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.cancelled and all(result.success for result in self.results)
+
+
+SyncEvent = SyncStarted | RepoProgress | OverallProgress | RepoFinished | Notice | SyncFinished
+EventSink = Callable[[SyncEvent], None]
+
+
+def ignore_events(_event: SyncEvent) -> None:
+    """A sink for callers that do not display progress."""

@@ -1,0 +1,36 @@
+"""Where tformance keeps its files. Directories are created on demand, never at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "tformance"
+
+
+def data_dir() -> Path:
+    """The user data directory (created if missing)."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    """The user config directory (created if missing, readable by the user only)."""
+    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def default_database_path() -> Path:
+    return data_dir() / "tformance.db"
+
+
+def demo_database_path() -> Path:
+    """The demo keeps its own database so a sales demo never mixes with real data."""
+    return data_dir() / "demo.db"
+
+
+def saved_token_path() -> Path:
+    return config_dir() / "github_token"
