@@ -1,0 +1,76 @@
+"""The services an app or command talks to, built in one place and injected.
+
+Production, ``--demo`` and the tests all go through this same door: only the GitHub transport
+(and later the LLM endpoint) differ. In demo mode GitHub is the local fake serving the demo
+organisation in-process, so the demo exercises the real client, sync and storage code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import httpx
+
+from .dates import utc_now
+from .github_client import GitHubClient, WaitNotice
+from .settings import Settings
+from .token_store import load_token
+
+# The demo's pace: what one GitHub request and each PR in it cost at --demo-speed 1.
+DEMO_LATENCY_PER_REQUEST = 0.35
+DEMO_LATENCY_PER_PR = 0.012
+
+
+@dataclass
+class Services:
+    settings: Settings
+    transport: httpx.AsyncBaseTransport | None = None
+    demo_fake: Any = None  # the FakeGitHub behind --demo, for tests and the demo's own controls
+    today: date | None = None
+    backoff_base: float = 1.0
+    _token: str | None = field(default=None, repr=False)
+
+    @property
+    def demo(self) -> bool:
+        return self.settings.demo
+
+    def initial_token(self) -> str | None:
+        """A token to start with: the demo's, ``GITHUB_TOKEN``, or the one the user chose to remember."""
+        return self._token or self.settings.github_token or load_token()
+
+    def github(self, token: str, on_wait: Callable[[WaitNotice], None] | None = None) -> GitHubClient:
+        return GitHubClient(
+            token,
+            self.settings.github_url,
+            transport=self.transport,
+            max_in_flight=self.settings.max_in_flight,
+            max_retries=self.settings.max_retries,
+            backoff_base=self.backoff_base,
+            on_wait=on_wait,
+        )
+
+    def database_location(self) -> str:
+        return self.settings.database_location()
+
+
+def build_services(settings: Settings, *, demo_speed: float = 1.0, today: date | None = None) -> Services:
+    """Production services, or the demo's when ``settings.demo`` is set."""
+    if not settings.demo:
+        return Services(settings, today=today)
+    return build_demo_services(settings, speed=demo_speed, today=today)
+
+
+def build_demo_services(settings: Settings, *, speed: float = 1.0, today: date | None = None) -> Services:
+    from .fakes.demo_org import DEMO_TOKEN, build_demo_org
+    from .fakes.github_fake import FakeGitHub
+
+    today = today or utc_now().date()
+    fake = FakeGitHub(build_demo_org(today))
+    speed = max(speed, 0.01)
+    fake.latency_per_request = DEMO_LATENCY_PER_REQUEST / speed
+    fake.latency_per_pr = DEMO_LATENCY_PER_PR / speed
+    settings = settings.with_(demo=True, github_url="https://api.github.com/graphql")
+    return Services(settings, transport=fake.transport(), demo_fake=fake, today=today, _token=DEMO_TOKEN)

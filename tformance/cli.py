@@ -1,0 +1,108 @@
+"""The `tformance` command: the TUI by default, plus headless `sync`, `report`, `detect` and `enrich`.
+
+Exit codes: 0 success, 1 some repo failed, 2 bad usage or a rejected token, 130 interrupted.
+Every failure prints one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from .core.errors import TformanceError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(TformanceError):
+    """Bad arguments or missing configuration: exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line on stderr, as the CLI contract promises, instead of argparse's usage dump."""
+        self.exit(EXIT_USAGE, f"tformance: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tformance", description="Engineering metrics from your team's GitHub history.")
+    parser.add_argument("--demo", action="store_true", help="open on the built-in demo organisation (offline)")
+    parser.add_argument("--demo-speed", type=float, default=1.0, help="demo pace multiplier (2 = twice as fast)")
+    parser.add_argument("--db", help="database path or URL (default: TFORMANCE_DB or the user data dir)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    sync = sub.add_parser("sync", help="sync PR history headless, with progress bars")
+    sync.add_argument("--repo", action="append", default=[], metavar="OWNER/NAME", help="repeat for more repos")
+    sync.add_argument("--months", type=_months, help="months of history (default: SYNC_HISTORY_MONTHS or 12)")
+    sync.add_argument("--db", dest="sub_db", help="database path or URL")
+    sync.add_argument("--no-llm", action="store_true", help="skip the LLM enrichment")
+    sync.add_argument("--demo", dest="sub_demo", action="store_true", help="sync the demo organisation offline")
+    sync.add_argument("--demo-speed", dest="sub_demo_speed", type=float, help=argparse.SUPPRESS)
+
+    report = sub.add_parser("report", help="print the dashboard metrics")
+    report.add_argument("--db", dest="sub_db", help="database path or URL")
+    report.add_argument("--demo", dest="sub_demo", action="store_true", help="report on the demo database")
+    report.add_argument("--repo", help="only this repository (OWNER/NAME)")
+    report.add_argument("--since", help="only PRs created on or after this date (YYYY-MM-DD)")
+    report.add_argument("--format", choices=("text", "json", "csv", "html"), default="text")
+    report.add_argument("--anonymize", action="store_true", help="replace logins and repo names consistently")
+    report.add_argument("--output", "-o", help="write to this file instead of stdout")
+
+    sub.add_parser("detect", help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)")
+    return parser
+
+
+def _months(value: str) -> int:
+    try:
+        months = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--months must be a whole number, got {value!r}") from None
+    if not 1 <= months <= 120:
+        raise argparse.ArgumentTypeError(f"--months must be between 1 and 120, got {months}")
+    return months
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # Merge the flags a user may put before or after the subcommand.
+    args.db = getattr(args, "sub_db", None) or args.db
+    args.demo = bool(getattr(args, "sub_demo", False) or args.demo)
+    if getattr(args, "sub_demo_speed", None):
+        args.demo_speed = args.sub_demo_speed
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        print("tformance: interrupted; progress is saved, run the same command to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UsageError as error:
+        print(f"tformance: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except TformanceError as error:
+        print(f"tformance: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "sync":
+        from .sync_command import run_sync
+
+        return run_sync(args)
+    if args.command == "report":
+        from .report_command import run_report
+
+        return run_report(args)
+    if args.command == "detect":
+        from .detect_command import run
+
+        return run(sys.stdin, sys.stdout)
+    from .tui_command import run_tui
+
+    return run_tui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
