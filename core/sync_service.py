@@ -1,0 +1,397 @@
+"""The sync: pre-flight counts, then every repo's PR history into the database, concurrently.
+
+Per repo the state machine is pending -> syncing -> completed | failed. A first sync backfills
+the window newest-first and records the cursor after every stored page, so a killed run resumes
+right there. Later syncs refresh only PRs updated since the watermark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+
+from . import pr_store, signals
+from .dates import calculate_sync_date_range, start_of_day_utc, utc_now
+from .errors import GitHubAuthError, GitHubError
+from .events import (
+    EventSink,
+    Notice,
+    OverallProgress,
+    RepoFinished,
+    RepoPlan,
+    RepoProgress,
+    Stage,
+    SyncFinished,
+    SyncStarted,
+    ignore_events,
+)
+from .github_client import GitHubClient, WaitNotice
+from .models import Repository, SyncStatus
+from .pr_records import PullRequestRecord, commit_from_node, record_from_node, review_from_node
+from .pr_store import DatabaseThread
+
+log = logging.getLogger(__name__)
+
+RECENT_MONTHS = 6
+# Rough figures for the pre-flight estimate, from the benchmark against GitHub-like latency.
+SECONDS_PER_REQUEST = 1.0
+SECONDS_PER_PR = 0.02
+POINTS_PER_PAGE = 2  # 1 + 3 nested connections per PR, /100, rounded up at 50 PRs a page
+
+
+@dataclass
+class _RepoState:
+    repo: Repository
+    plan: RepoPlan
+    stage: Stage = Stage.WAITING
+    fetched: int = 0
+    stored: int = 0
+    ai_found: int = 0
+    message: str = ""
+    paused_until: datetime | None = None
+
+
+@dataclass
+class SyncService:
+    """Runs a sync. ``sink`` receives events; ``on_stored(repo_full_name)`` hears of each stored page."""
+
+    github: GitHubClient
+    db: DatabaseThread
+    sink: EventSink = ignore_events
+    page_size: int = 50
+    max_concurrent_repos: int = 6
+    today: date | None = None
+    on_stored: Callable[[str], None] | None = None
+    _states: dict[str, _RepoState] = field(default_factory=dict, init=False)
+    _started: float = field(default=0.0, init=False)
+
+    async def run(self, repo_names: list[str], months: int = 12) -> SyncFinished:
+        """Sync ``repo_names`` over the last ``months`` months. Raises ``GitHubAuthError`` if the
+        token is rejected; any other failure fails only its repo."""
+        start, _ = calculate_sync_date_range(months, self.today)
+        since = start_of_day_utc(start)
+        run_started = utc_now()
+        self.github.on_wait = self._on_wait
+        self._started = time.monotonic()
+
+        repos = [await self.db.run(pr_store.ensure_repository, name) for name in _unique(repo_names)]
+        plans = await self._preflight(repos, since)
+        order = sorted(range(len(repos)), key=lambda i: (-plans[i].prs_last_6_months, repos[i].full_name.lower()))
+        self._states = {repos[i].full_name: _RepoState(repos[i], plans[i]) for i in order}
+        total = sum(plan.prs_to_fetch for plan in plans)
+        pages = sum(math.ceil(plan.prs_to_fetch / self.page_size) or 1 for plan in plans)
+        concurrency = max(1, min(self.max_concurrent_repos, len(repos)))
+        self._emit(
+            SyncStarted(
+                plans=tuple(self._states[name].plan for name in self._states),
+                total_prs=total,
+                estimated_points=pages * POINTS_PER_PAGE,
+                estimated_seconds=(pages * SECONDS_PER_REQUEST + total * SECONDS_PER_PR) / concurrency,
+                rate_limit_remaining=self.github.rate_limit.remaining,
+            )
+        )
+        for state in self._states.values():
+            self._progress(state)
+
+        slots = asyncio.Semaphore(concurrency)
+        tasks = [
+            asyncio.create_task(self._guarded(state, slots, since, run_started), name=f"sync {name}")
+            for name, state in self._states.items()
+        ]
+        try:
+            results = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            outcome = await asyncio.gather(*tasks, return_exceptions=True)
+            auth = next((r for r in outcome if isinstance(r, GitHubAuthError)), None)
+            if auth is not None:
+                raise auth from None
+            raise
+        finished = SyncFinished(results=tuple(results))
+        signals.historical_sync_complete.send(self, repos=[result.repo for result in results], success=finished.ok)
+        self._emit(finished)
+        return finished
+
+    # -- pre-flight ------------------------------------------------------------------------
+
+    async def _preflight(self, repos: list[Repository], since: datetime) -> list[RepoPlan]:
+        """Exact PR counts per repo (in range, last 6 months, updated since the watermark)."""
+        recent = start_of_day_utc((self.today or utc_now().date()) - relativedelta(months=RECENT_MONTHS))
+        searches: list[str] = []
+        for repo in repos:
+            base = f"repo:{repo.full_name} is:pr"
+            searches.append(f"{base} created:>={since:%Y-%m-%d}")
+            searches.append(f"{base} created:>={recent:%Y-%m-%d}")
+            watermark = repo.updated_watermark or since
+            searches.append(f"{base} created:>={since:%Y-%m-%d} updated:>={watermark:%Y-%m-%dT%H:%M:%SZ}")
+        try:
+            counts = await self.github.count_pull_requests(searches)
+        except GitHubAuthError:
+            raise
+        except GitHubError as error:
+            self._emit(Notice(f"Could not count PRs before the sync ({error}); totals are estimates.", "warning"))
+            counts = [0] * len(searches)
+
+        plans = []
+        for index, repo in enumerate(repos):
+            in_range, last_6, updated = counts[3 * index : 3 * index + 3]
+            stored = await self.db.run(pr_store.count_stored, repo.id, since)
+            if self._needs_backfill(repo, since):
+                to_fetch = max(0, in_range - stored) + (updated if repo.updated_watermark else 0)
+            else:
+                to_fetch = updated
+            plans.append(RepoPlan(repo.full_name, in_range, last_6, to_fetch))
+            await self.db.run(
+                pr_store.save_repository,
+                repo,
+                {"prs_last_6_months": last_6, "sync_prs_total": in_range, "sync_prs_completed": stored},
+            )
+        return plans
+
+    # -- one repo --------------------------------------------------------------------------
+
+    async def _guarded(
+        self, state: _RepoState, slots: asyncio.Semaphore, since: datetime, run_started: datetime
+    ) -> RepoFinished:
+        """Sync one repo; its failure is recorded and reported, never raised to the others."""
+        repo = state.repo
+        async with slots:
+            try:
+                await self._sync_repo(state, since, run_started)
+            except GitHubAuthError:
+                raise
+            except asyncio.CancelledError:
+                await self.db.run(
+                    pr_store.save_repository,
+                    repo,
+                    {"sync_status": SyncStatus.PENDING, "sync_error": "interrupted: run the sync again to resume"},
+                )
+                self._set(state, Stage.CANCELLED, "interrupted: resumes on the next sync")
+                raise
+            except Exception as error:
+                reason = str(error) if isinstance(error, GitHubError) else f"unexpected error: {error!r}"
+                if not isinstance(error, GitHubError):
+                    log.exception("sync of %s failed", repo.full_name)
+                await self.db.run(
+                    pr_store.save_repository, repo, {"sync_status": SyncStatus.FAILED, "sync_error": reason}
+                )
+                self._set(state, Stage.FAILED, reason)
+                return self._finish(state, success=False, error=reason)
+        return self._finish(state, success=True)
+
+    async def _sync_repo(self, state: _RepoState, since: datetime, run_started: datetime) -> None:
+        repo = state.repo
+        fields: dict = {"sync_status": SyncStatus.SYNCING, "sync_started_at": run_started, "sync_error": None}
+        if self._needs_backfill(repo, since):
+            if repo.history_start is not None and since < repo.history_start:
+                # A longer window than stored: walk again from the newest (upserts keep it idempotent).
+                fields.update(backfill_cursor=None, backfill_complete=False)
+            if repo.backfill_cursor is None and not fields.get("backfill_cursor"):
+                fields["backfill_started_at"] = run_started
+            elif repo.backfill_cursor:
+                self._emit(Notice(f"{repo.full_name}: resuming where the last sync stopped"))
+        await self.db.run(pr_store.save_repository, repo, fields)
+        self._set(state, Stage.FETCHING)
+
+        if not repo.backfill_complete:
+            await self._backfill(state, since)
+        watermark = repo.updated_watermark
+        if repo.backfill_started_at is not None:
+            watermark = min(filter(None, (watermark, repo.backfill_started_at)))
+        if watermark is not None and watermark < run_started:
+            await self._refresh(state, since, watermark)
+
+        stored = await self.db.run(pr_store.count_stored, repo.id, since)
+        await self.db.run(
+            pr_store.save_repository,
+            repo,
+            {
+                "sync_status": SyncStatus.COMPLETED,
+                "sync_progress": 100,
+                "sync_prs_completed": stored,
+                "sync_prs_total": max(stored, repo.sync_prs_total),
+                "last_synced_at": utc_now(),
+                "updated_watermark": run_started,
+                "backfill_started_at": None,
+                "sync_error": None,
+            },
+        )
+        state.stored = stored
+        self._set(state, Stage.DONE)
+
+    async def _backfill(self, state: _RepoState, since: datetime) -> None:
+        """Newest-first by creation; stop at the first PR older than ``since``."""
+        repo = state.repo
+        cursor = repo.backfill_cursor
+        while True:
+            page = await self.github.pull_request_page(
+                repo.owner,
+                repo.name,
+                cursor=cursor,
+                order="CREATED_AT",
+                page_size=repo.page_size or self.page_size,
+                label=repo.full_name,
+            )
+            records = [record_from_node(node) for node in page.nodes]
+            in_range = [record for record in records if record.created_at >= since]
+            done = len(in_range) < len(records) or not page.has_next_page
+            fields: dict = {"backfill_cursor": page.end_cursor, "page_size": page.page_size}
+            if done:
+                fields.update(
+                    backfill_cursor=None,
+                    backfill_complete=True,
+                    history_start=since,
+                    history_exhausted=not page.has_next_page and len(in_range) == len(records),
+                )
+            await self._store(state, await self._complete(in_range, repo.full_name), fields)
+            if done:
+                return
+            cursor = page.end_cursor
+
+    async def _refresh(self, state: _RepoState, since: datetime, watermark: datetime) -> None:
+        """Newest-first by update; stop at the first PR not updated since the watermark."""
+        repo = state.repo
+        cursor = None
+        while True:
+            page = await self.github.pull_request_page(
+                repo.owner,
+                repo.name,
+                cursor=cursor,
+                order="UPDATED_AT",
+                page_size=repo.page_size or self.page_size,
+                label=repo.full_name,
+            )
+            records = [record_from_node(node) for node in page.nodes]
+            fresh = [record for record in records if record.updated_at >= watermark]
+            wanted = [record for record in fresh if record.created_at >= since]
+            await self._store(state, await self._complete(wanted, repo.full_name), {"page_size": page.page_size})
+            if len(fresh) < len(records) or not page.has_next_page:
+                return
+            cursor = page.end_cursor
+
+    async def _complete(self, records: list[PullRequestRecord], label: str) -> list[PullRequestRecord]:
+        """Fetch the reviews and commits that did not fit in the list query's nested pages."""
+
+        async def complete(record: PullRequestRecord) -> PullRequestRecord:
+            reviews, commits = record.reviews, record.commits
+            if record.more_reviews_after:
+                more = await self.github.remaining_reviews(record.github_id, record.more_reviews_after, label)
+                reviews = reviews + tuple(review_from_node(node) for node in more)
+            if record.more_commits_after:
+                more = await self.github.remaining_commits(record.github_id, record.more_commits_after, label)
+                commits = commits + tuple(commit_from_node(node) for node in more)
+            return dataclasses.replace(
+                record, reviews=reviews, commits=commits, more_reviews_after=None, more_commits_after=None
+            )
+
+        return list(await asyncio.gather(*(complete(record) for record in records)))
+
+    async def _store(self, state: _RepoState, records: list[PullRequestRecord], fields: dict) -> None:
+        repo = state.repo
+        if records or fields:
+            state.ai_found += await self.db.run(pr_store.save_pull_requests, repo.id, records, fields)
+            for key, value in fields.items():
+                setattr(repo, key, value)
+        state.fetched += len(records)
+        state.stored += len(records)  # an upper bound until the final count; refreshes may overwrite
+        state.stage, state.message, state.paused_until = Stage.FETCHING, "", None
+        self._progress(state)
+        signals.historical_sync_progress.send(
+            self, repo=repo.full_name, prs_completed=state.fetched, prs_total=state.plan.prs_to_fetch
+        )
+        if records and self.on_stored is not None:
+            self.on_stored(repo.full_name)
+
+    # -- events ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _needs_backfill(repo: Repository, since: datetime) -> bool:
+        if not repo.backfill_complete:
+            return True
+        return repo.history_start is not None and since < repo.history_start and not repo.history_exhausted
+
+    def _finish(self, state: _RepoState, *, success: bool, error: str | None = None) -> RepoFinished:
+        result = RepoFinished(state.repo.full_name, success, state.stored, error)
+        signals.historical_sync_repo_complete.send(self, repo=result.repo, success=success, error=error)
+        self._emit(result)
+        self._overall()
+        return result
+
+    def _on_wait(self, notice: WaitNotice) -> None:
+        if notice.kind == "rate_limit":
+            # The primary limit is per token: every repo still fetching is paused.
+            targets = [s for s in self._states.values() if s.stage in (Stage.FETCHING, Stage.RETRYING)]
+        else:
+            targets = [self._states[notice.label]] if notice.label in self._states else []
+        stage = Stage.PAUSED if notice.kind == "rate_limit" else Stage.RETRYING
+        for state in targets:
+            state.paused_until = notice.until
+            self._set(state, stage, notice.reason)
+
+    def _set(self, state: _RepoState, stage: Stage, message: str = "") -> None:
+        state.stage, state.message = stage, message
+        if stage not in (Stage.PAUSED, Stage.RETRYING):
+            state.paused_until = None
+        self._progress(state)
+
+    def _progress(self, state: _RepoState) -> None:
+        self._emit(
+            RepoProgress(
+                repo=state.repo.full_name,
+                stage=state.stage,
+                fetched=state.fetched,
+                stored=state.stored,
+                total=max(state.plan.prs_to_fetch, state.fetched),
+                ai_found=state.ai_found,
+                message=state.message,
+                paused_until=state.paused_until,
+            )
+        )
+        self._overall()
+
+    def _overall(self) -> None:
+        states = list(self._states.values())
+        fetched = sum(s.fetched for s in states)
+        total = sum(max(s.plan.prs_to_fetch, s.fetched) for s in states)
+        finished = {Stage.DONE, Stage.FAILED}
+        # A failed repo counts as complete for the overall bar: nothing more will come from it.
+        done_weight = sum(max(s.plan.prs_to_fetch, s.fetched) if s.stage in finished else s.fetched for s in states)
+        fraction = 1.0 if total == 0 else min(1.0, done_weight / total)
+        elapsed = time.monotonic() - self._started
+        eta = None
+        if 0 < fraction < 1 and elapsed > 0:
+            eta = elapsed * (1 - fraction) / fraction
+        self._emit(
+            OverallProgress(
+                fetched=fetched,
+                total=total,
+                fraction=fraction,
+                eta_seconds=eta,
+                rate_limit_remaining=self.github.rate_limit.remaining,
+                repos_done=sum(s.stage == Stage.DONE for s in states),
+                repos_failed=sum(s.stage == Stage.FAILED for s in states),
+                repos_total=len(states),
+            )
+        )
+
+    def _emit(self, event) -> None:  # type: ignore[no-untyped-def]
+        try:
+            self.sink(event)
+        except Exception:
+            log.exception("progress sink failed on %r", event)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.lower(), name)
+    return list(seen.values())

@@ -1,0 +1,250 @@
+"""Stage 1 AI detection: the labelled evaluation set, evidence, hostile input and the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tformance.core.ai_detector import (
+    AI_TOOLS,
+    AUTOMATION_BOTS,
+    CommitText,
+    Detection,
+    PullRequestText,
+    detect_ai,
+    detection_to_json,
+)
+from tformance.core.ai_signatures import AI_RULES, AUTOMATION_RULES, TEXT_SCOPES
+from tformance.detect_command import pr_from_json, run
+
+CASES_PATH = Path(__file__).parent / "data" / "ai_eval_cases.jsonl"
+CLAUDE_FOOTER = "\N{ROBOT FACE} Generated with [Claude Code](https://claude.com/claude-code)"
+CLAUDE_TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
+
+
+def _load_cases() -> list[dict[str, Any]]:
+    with CASES_PATH.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+CASES = _load_cases()
+
+
+def _scores(cases: list[dict[str, Any]]) -> dict[str, float]:
+    """Micro precision and recall over (case, tool) pairs, and over the PR verdict."""
+    tool_tp = tool_fp = tool_fn = pr_tp = pr_fp = pr_fn = 0
+    for case in cases:
+        detection = detect_ai(pr_from_json(case["pr"]))
+        expected, found = set(case["tools"]), set(detection.tools)
+        tool_tp += len(expected & found)
+        tool_fp += len(found - expected)
+        tool_fn += len(expected - found)
+        pr_tp += detection.is_ai_assisted and case["is_ai_assisted"]
+        pr_fp += detection.is_ai_assisted and not case["is_ai_assisted"]
+        pr_fn += case["is_ai_assisted"] and not detection.is_ai_assisted
+    return {
+        "tool_precision": tool_tp / (tool_tp + tool_fp) if tool_tp + tool_fp else 1.0,
+        "tool_recall": tool_tp / (tool_tp + tool_fn) if tool_tp + tool_fn else 1.0,
+        "pr_precision": pr_tp / (pr_tp + pr_fp) if pr_tp + pr_fp else 1.0,
+        "pr_recall": pr_tp / (pr_tp + pr_fn) if pr_tp + pr_fn else 1.0,
+    }
+
+
+def test_eval_set_is_broad() -> None:
+    assert len(CASES) >= 70
+    assert len({case["id"] for case in CASES}) == len(CASES)
+    covered = {tool for case in CASES for tool in case["tools"]}
+    assert covered == set(AI_TOOLS), f"tools without a case: {set(AI_TOOLS) - covered}"
+    assert any(not case["is_ai_assisted"] for case in CASES)
+    assert any(not case["explicit"] for case in CASES)
+    for case in CASES:
+        assert case["is_ai_assisted"] == bool(case["tools"]), case["id"]
+        assert set(case["tools"]) <= set(AI_TOOLS), case["id"]
+        assert set(case.get("automation", [])) <= set(AUTOMATION_BOTS), case["id"]
+
+
+def test_precision_and_recall_on_explicit_markers() -> None:
+    explicit = _scores([case for case in CASES if case["explicit"]])
+    overall = _scores(CASES)
+    report = f"explicit={explicit} all={overall}"
+    assert all(value == 1.0 for value in explicit.values()), report
+    assert all(value == 1.0 for value in overall.values()), report
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_eval_case_exact_tools(case: dict[str, Any]) -> None:
+    detection = detect_ai(pr_from_json(case["pr"]))
+    evidence = [(e.tool, e.marker, e.where, e.excerpt) for e in detection.evidence]
+    assert list(detection.tools) == case["tools"], evidence
+    assert detection.is_ai_assisted == case["is_ai_assisted"]
+    assert list(detection.automation) == case.get("automation", [])
+    assert {e.tool for e in detection.evidence} == set(detection.tools)
+
+
+def test_every_ai_rule_names_a_known_tool_and_text_rules_have_needles() -> None:
+    for rule in AI_RULES:
+        assert rule.tool in AI_TOOLS, rule
+        assert all(needle == needle.lower() for needle in rule.needles), rule
+        if rule.scopes & TEXT_SCOPES:
+            # Needles keep a megabyte body fast; a text rule without them runs everywhere.
+            assert rule.needles, rule
+    assert {rule.tool for rule in AUTOMATION_RULES} <= set(AUTOMATION_BOTS)
+
+
+def test_evidence_points_at_the_commit_that_carries_the_marker() -> None:
+    pr = PullRequestText(
+        title="Refactor",
+        commits=(
+            CommitText("First"),
+            CommitText("Second"),
+            CommitText(f"Third\n\n{CLAUDE_TRAILER}"),
+            CommitText("Fourth", author_name="Bob (aider)", author_email="bob@example.com"),
+        ),
+    )
+    detection = detect_ai(pr)
+    where = {(e.tool, e.where) for e in detection.evidence}
+    assert where == {("claude_code", "commit 3 message"), ("aider", "commit 4 author")}
+    assert detection.tools == ("aider", "claude_code")
+
+
+def test_evidence_names_marker_and_single_line_excerpt() -> None:
+    detection = detect_ai(PullRequestText(body=f"Fix\n\n{CLAUDE_FOOTER}\n\n{CLAUDE_TRAILER}"))
+    markers = {e.marker: e for e in detection.evidence}
+    assert set(markers) == {"Claude Code footer", "Co-Authored-By: Claude trailer"}
+    assert markers["Co-Authored-By: Claude trailer"].excerpt == CLAUDE_TRAILER
+    long_trailer = "Co-Authored-By: Devin AI <158243242+devin-ai-integration[bot]@users.noreply.github.com>"
+    (evidence,) = detect_ai(PullRequestText(body=long_trailer)).evidence
+    assert len(evidence.excerpt) <= 80 and "\n" not in evidence.excerpt
+
+
+def test_none_and_empty_fields() -> None:
+    empty = Detection(is_ai_assisted=False, tools=(), evidence=(), automation=())
+    assert detect_ai(PullRequestText()) == empty
+    none_commit = CommitText(message=None, author_name=None)  # type: ignore[arg-type]
+    pr = PullRequestText(title="", body=None, branch="  ", labels=(None, ""), commits=(none_commit,))  # type: ignore[arg-type]
+    assert detect_ai(pr) == empty
+
+
+def test_huge_body_completes_quickly() -> None:
+    chunk = "not generated with AI; Co-authored-by: ``<!-- [bold]\x1b[31m written with the help of the "
+    body = (chunk * (1_000_000 // len(chunk) + 1))[:1_000_000] + "\n\n" + CLAUDE_FOOTER
+    started = time.perf_counter()
+    detection = detect_ai(PullRequestText(title=body[:1000], body=body, commits=(CommitText(body),)))
+    elapsed = time.perf_counter() - started
+    assert detection.tools == ("claude_code",)
+    assert elapsed < 5, f"1 MB body took {elapsed:.2f}s"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "a" * 1_000_000,
+        "written" + " " * 1_000_000 + "x",
+        "Co-authored-by: " * 70_000,
+        "<!--" * 250_000,
+        "`" * 1_000_000,
+        "```\n" * 250_000,
+        "Co-authored-by: Claude " + "<" * 1_000_000,
+    ],
+    ids=["letters", "spaces", "trailers", "comments", "backticks", "fences", "brackets"],
+)
+def test_pathological_bodies_do_not_backtrack(body: str) -> None:
+    started = time.perf_counter()
+    assert not detect_ai(PullRequestText(body=body)).is_ai_assisted
+    assert time.perf_counter() - started < 2
+
+
+def test_rich_markup_and_ansi_are_left_untouched() -> None:
+    body = f"[bold red]Summary[/bold red] \x1b[1mdone\x1b[0m\n\x1b[32m{CLAUDE_FOOTER}\x1b[0m"
+    detection = detect_ai(PullRequestText(title="[link=https://x.test]Fix[/link]", body=body))
+    assert detection.tools == ("claude_code",)
+    (evidence,) = detection.evidence
+    assert evidence.excerpt in body
+    markup_only = detect_ai(PullRequestText(title="[b]AI[/b] [red]ChatGPT[/red]", body="\x1b[31mcursor\x1b[0m"))
+    assert not markup_only.is_ai_assisted
+    # Excerpts keep text verbatim: escaping it for display is the UI's job.
+    trailer = "Co-Authored-By: [bold]Claude[/bold] \x1b[2m<noreply@anthropic.com>"
+    (evidence,) = detect_ai(PullRequestText(body=trailer)).evidence
+    assert evidence.excerpt == trailer
+
+
+def test_automation_is_kept_apart_from_ai() -> None:
+    # Dependabot quotes upstream release notes, which may carry Claude Code's footer.
+    dependabot = PullRequestText(
+        title="Bump @anthropic-ai/claude-code from 1.0.0 to 1.0.1",
+        author_login="dependabot[bot]",
+        branch="dependabot/npm_and_yarn/anthropic-ai/claude-code-1.0.1",
+        body=f"Release notes\n> {CLAUDE_FOOTER}\n> {CLAUDE_TRAILER}",
+    )
+    detection = detect_ai(dependabot)
+    assert detection.automation == ("dependabot",)
+    assert not detection.is_ai_assisted and detection.tools == () and detection.evidence == ()
+
+    human = PullRequestText(
+        author_login="alice",
+        body=CLAUDE_FOOTER,
+        commits=(
+            CommitText("chore: format", author_name="pre-commit-ci[bot]"),
+            CommitText("Bump x", author_login="renovate[bot]"),
+        ),
+    )
+    detection = detect_ai(human)
+    assert detection.tools == ("claude_code",)
+    assert detection.automation == ("pre_commit_ci", "renovate")
+    assert not set(detection.automation) & set(AI_TOOLS)
+
+
+def test_detection_to_json_shape() -> None:
+    detection = detect_ai(PullRequestText(branch="copilot/fix-7"))
+    assert detection_to_json(detection) == {
+        "is_ai_assisted": True,
+        "tools": ["copilot"],
+        "evidence": [{"tool": "copilot", "marker": "copilot/ branch", "where": "branch", "excerpt": "copilot/fix-7"}],
+        "automation": [],
+    }
+    json.dumps(detection_to_json(detection))
+
+
+def test_run_reads_json_lines_and_reports_bad_ones() -> None:
+    lines = [
+        json.dumps({"title": "Fix", "body": CLAUDE_FOOTER}),
+        "",
+        "{not json",
+        json.dumps({"title": None, "commit_messages": ["aider: add x"], "labels": None}),
+        "   ",
+        json.dumps({"commits": [{"message": "x", "author_name": "Copilot", "author_email": None}], "branch": None}),
+        json.dumps([1, 2]),
+        json.dumps({}),
+    ]
+    stdout = io.StringIO()
+    assert run(io.StringIO("\n".join(lines) + "\n"), stdout) == 0
+    out = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert len(out) == 6
+    assert out[0]["tools"] == ["claude_code"] and out[0]["is_ai_assisted"] is True
+    assert out[0]["evidence"][0]["where"] == "body"
+    assert out[1] == {"error": "line 3: not valid JSON"}
+    assert out[2]["tools"] == ["aider"]
+    assert out[2]["evidence"][0]["where"] == "commit 1 message"
+    assert out[3]["tools"] == ["copilot"]
+    assert out[4] == {"error": "line 7: not a JSON object"}
+    assert out[5] == {"is_ai_assisted": False, "tools": [], "evidence": [], "automation": []}
+
+
+def test_pr_from_json_tolerates_mistyped_fields() -> None:
+    pr = pr_from_json(
+        {
+            "title": 42,
+            "labels": [{"name": "ai-generated"}, 7, None],
+            "commit_messages": ["ok", None, 3],
+            "author_login": ["x"],
+        }
+    )
+    assert pr.title is None and pr.author_login is None
+    assert pr.labels == ("ai-generated",)
+    assert [c.message for c in pr.commits] == ["ok"]
+    assert detect_ai(pr).tools == ("ai_generic",)

@@ -1,0 +1,82 @@
+"""`tformance detect`: stage 1 AI detection over PRs given as JSON lines."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from tformance.core.ai_detector import (
+    CommitText,
+    PullRequestText,
+    detect_ai,
+    detection_to_json,
+)
+
+
+def run(stdin: TextIO, stdout: TextIO) -> int:
+    """Read one PR per JSON line from `stdin`, write one verdict line each; return 0.
+
+    Blank lines are skipped. A line that is not a JSON object yields an
+    `{"error": "line N: ..."}` line instead, and reading goes on.
+    """
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:  # json.JSONDecodeError and bad surrogates alike
+            _write(stdout, {"error": f"line {number}: not valid JSON"})
+            continue
+        if not isinstance(record, dict):
+            _write(stdout, {"error": f"line {number}: not a JSON object"})
+            continue
+        _write(stdout, detection_to_json(detect_ai(pr_from_json(record))))
+    stdout.flush()
+    return 0
+
+
+def pr_from_json(record: dict[str, Any]) -> PullRequestText:
+    """The PR described by one input object; missing, null or mistyped fields are empty.
+
+    Commits come from `commits` (objects with message, author_name, author_email,
+    author_login) when given, otherwise from `commit_messages` (strings).
+    """
+    commits_in = record.get("commits")
+    if isinstance(commits_in, list):
+        commits = [
+            CommitText(
+                message=_text(c.get("message")) or "",
+                author_name=_text(c.get("author_name")),
+                author_email=_text(c.get("author_email")),
+                author_login=_text(c.get("author_login")),
+            )
+            for c in commits_in
+            if isinstance(c, dict)
+        ]
+    else:
+        commits = [CommitText(message=message) for message in _texts(record.get("commit_messages"))]
+    return PullRequestText(
+        title=_text(record.get("title")),
+        body=_text(record.get("body")),
+        author_login=_text(record.get("author_login")),
+        branch=_text(record.get("branch")),
+        labels=tuple(_texts(record.get("labels"))),
+        commits=tuple(commits),
+    )
+
+
+def _text(value: object) -> str | None:
+    """`value` if it is a string, else None: a number or list is not text to scan."""
+    return value if isinstance(value, str) else None
+
+
+def _texts(value: object) -> list[str]:
+    """The strings in a JSON list; label objects from the GitHub API give their name."""
+    if not isinstance(value, list):
+        return []
+    items = (item.get("name") if isinstance(item, dict) else item for item in value)
+    return [item for item in items if isinstance(item, str)]
+
+
+def _write(stdout: TextIO, payload: dict[str, Any]) -> None:
+    stdout.write(json.dumps(payload) + "\n")
