@@ -49,6 +49,10 @@ class GitHubTransientError(GitHubError):
     retryable = True
 
 
+class GitHubUnreachable(GitHubTransientError):
+    """No connection at all (refused, DNS): retried briefly, then reported, not retried for minutes."""
+
+
 class GitHubRateLimited(GitHubError):
     """The primary rate limit is used up until ``reset_at``."""
 

@@ -29,6 +29,7 @@ from .errors import (
     GitHubRateLimited,
     GitHubSecondaryRateLimited,
     GitHubTransientError,
+    GitHubUnreachable,
 )
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ USER_AGENT = "tformance (+https://github.com/tformance)"
 MIN_PAGE_SIZE = 5
 SECONDARY_DEFAULT_WAIT = 60.0  # GitHub's advice when no retry-after comes with a secondary limit
 REQUIRED_SCOPES = ("repo", "read:org")
+UNREACHABLE_RETRIES = 2  # no route to GitHub rarely heals in seconds: say so quickly
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -249,7 +251,9 @@ class GitHubClient:
         while True:
             variables = {"owner": owner, "name": name, "first": page_size, "cursor": cursor, "order": order}
             try:
-                data = await self.execute(q.REPOSITORY_PULL_REQUESTS, variables, label=label, retry_transient=False)
+                data = await self.execute(q.REPOSITORY_PULL_REQUESTS, variables, label=label, shrink_on_transient=True)
+            except GitHubUnreachable:
+                raise  # execute() already retried; a smaller page will not help
             except GitHubTransientError as error:
                 attempt += 1
                 if attempt > self.max_retries:
@@ -299,12 +303,14 @@ class GitHubClient:
         variables: dict[str, Any],
         *,
         label: str | None = None,
-        retry_transient: bool = True,
+        shrink_on_transient: bool = False,
     ) -> dict[str, Any]:
         """Send one GraphQL request and return its ``data``, waiting and retrying as GitHub asks.
 
         Rate limits are waited out (never a failure); secondary limits and transient errors are
-        retried up to ``max_retries`` times; anything else raises a ``GitHubError``.
+        retried up to ``max_retries`` times; anything else raises a ``GitHubError``. With
+        ``shrink_on_transient`` a 502 or timeout goes straight back to the caller, who retries with
+        a lighter query; a lost connection is still retried here.
         """
         attempt = 0
         secondary = 0
@@ -323,7 +329,8 @@ class GitHubClient:
                 await self._sleep(error.retry_after)
             except GitHubTransientError as error:
                 attempt += 1
-                if not retry_transient or attempt > self.max_retries:
+                limit = UNREACHABLE_RETRIES if isinstance(error, GitHubUnreachable) else self.max_retries
+                if attempt > limit or (shrink_on_transient and not isinstance(error, GitHubUnreachable)):
                     raise
                 await self._wait_retry(attempt, str(error), label)
 
@@ -334,6 +341,9 @@ class GitHubClient:
                 response = await self._http.post(self.url, json={"query": document, "variables": variables})
             except httpx.TimeoutException:
                 raise GitHubTransientError("GitHub did not answer in time") from None
+            except httpx.ConnectError:
+                host = httpx.URL(self.url).host
+                raise GitHubUnreachable(f"cannot reach GitHub at {host}: check the network or proxy") from None
             except httpx.TransportError as error:
                 raise GitHubTransientError(f"cannot reach GitHub ({type(error).__name__})") from None
         self._read_rate_limit_headers(response.headers)

@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -41,6 +41,9 @@ from .pr_store import DatabaseThread
 log = logging.getLogger(__name__)
 
 RECENT_MONTHS = 6
+# GitHub timestamps have second resolution and clocks drift: a refresh re-reads a little
+# overlap rather than miss a PR updated in the second the previous sync started.
+WATERMARK_MARGIN = timedelta(minutes=5)
 # Rough figures for the pre-flight estimate, from the benchmark against GitHub-like latency.
 SECONDS_PER_REQUEST = 1.0
 SECONDS_PER_PR = 0.02
@@ -220,7 +223,7 @@ class SyncService:
                 "sync_prs_completed": stored,
                 "sync_prs_total": max(stored, repo.sync_prs_total),
                 "last_synced_at": utc_now(),
-                "updated_watermark": run_started,
+                "updated_watermark": run_started - WATERMARK_MARGIN,
                 "backfill_started_at": None,
                 "sync_error": None,
             },

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from .core.errors import TformanceError
+from .core.errors import DatabaseError, SettingsError, TformanceError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -78,9 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tformance: interrupted; progress is saved, run the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except UsageError as error:
+    except (UsageError, SettingsError, DatabaseError) as error:
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`tformance report | head`): not an error worth a traceback.
+        sys.stderr.close()
+        return EXIT_OK
     except TformanceError as error:
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -1,0 +1,1736 @@
+"""A local fake of GitHub's GraphQL API, answering with GitHub's real shapes, pagination, limits and errors.
+
+It parses each document with a small GraphQL parser, checks it against a miniature of GitHub's schema
+(the types and fields our client uses), and executes it over a ``DemoOrg``: so it answers exactly the
+fields asked, with aliases and fragments, and a query drifting from what the fake knows fails loudly.
+Costs follow GitHub's rule; faults (401, 403, 502, rate limits, timeouts, dropped connections) are
+injected at run time with ``FakeGitHub.inject``.
+
+``FakeGitHub.handle`` is the synchronous core; ``transport()`` serves it in-process to httpx and
+``github_server.serve_in_thread`` over a real socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import bisect
+import hashlib
+import json
+import logging
+import math
+import re
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from .demo_org import (
+    DEMO_TOKEN,
+    Actor,
+    CommitData,
+    DemoOrg,
+    PullRequestData,
+    RepoData,
+    ReviewData,
+    node_id,
+    pr_node_id,
+    review_node_id,
+)
+
+log = logging.getLogger(__name__)
+
+DOCS_URL = "https://docs.github.com/graphql"
+MAX_PAGE = 100
+USER_ID = 1  # GitHub names the user in rate-limit messages
+
+FAULT_KINDS = frozenset(
+    {"unauthorized", "not_found", "forbidden", "rate_limited", "secondary_rate_limit"}
+    | {"bad_gateway", "gateway_timeout", "timeout", "disconnect"}
+)
+SAML_MESSAGE = (
+    "Resource protected by organization SAML enforcement. "
+    "You must grant your Personal Access token access to this organization."
+)
+SECONDARY_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+TIMEOUT_MESSAGE = (
+    "Something went wrong while executing your query. This may be the result of a timeout, "
+    "or it could be a GitHub bug. Please include `{request_id}` when reporting this issue."
+)
+GATEWAY_TIMEOUT_MESSAGE = (
+    "We couldn't respond to your request in time. Sorry about that. "
+    "Please try resubmitting your request and contact us if the problem persists."
+)
+BAD_GATEWAY_HTML = (
+    "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
+    "<h1>Unicorn! &middot; GitHub</h1>\n<p>We're having a really bad day.</p>\n"
+    "<p>The unicorns have taken over. We're doing our best to get them under control.</p>\n"
+    "</body>\n</html>\n"
+)
+
+
+@dataclass
+class Fault:
+    """A failure to serve instead of (or inside) the next matching answer(s).
+
+    ``times`` is how many requests it hits (None: every one until ``clear_faults``); ``operation``
+    and ``repo`` (OWNER/NAME) narrow which requests. ``variant``: ``"RATE_LIMIT"`` gives the newer
+    rate-limit error type, ``"200"`` a secondary rate limit as HTTP 200 instead of 403.
+    """
+
+    kind: str
+    times: int | None = 1
+    operation: str | None = None
+    repo: str | None = None
+    reset_in: float = 60.0  # rate_limited: seconds until the budget resets
+    retry_after: float | None = 60.0  # secondary_rate_limit: the retry-after header (None: not sent)
+    variant: str | None = None
+    message: str | None = None  # replaces the standard message
+    delay: float = 0.0  # extra seconds before the answer, e.g. a slow 504
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; one of {sorted(FAULT_KINDS)}")
+
+
+@dataclass
+class FakeResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    delay: float = 0.0  # seconds the server should wait before answering (the caller sleeps)
+    disconnect: bool = False  # drop the connection without an answer
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class RecordedRequest:
+    """What the fake saw, for assertions. The Authorization value is never kept."""
+
+    method: str
+    path: str
+    operation: str | None
+    variables: dict[str, Any]
+    first: int | None
+    headers: dict[str, str]
+    status: int = 0
+    cost: int = 0
+    pr_nodes: int = 0
+    fault: str | None = None
+
+
+# A small GraphQL parser: enough of the spec for the documents a client sends.
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<skip>[\s,\ufeff]+|\#[^\n\r]*)
+  | (?P<block>\"\"\"(?:\\\"\"\"|[^"]|"(?!""))*\"\"\")
+  | (?P<string>"(?:\\.|[^"\\\n])*")
+  | (?P<spread>\.\.\.)
+  | (?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<name>[_A-Za-z][_0-9A-Za-z]*)
+  | (?P<punct>[!$():=@\[\]{}|&])
+    """,
+    re.VERBOSE,
+)
+_OPERATION_RE = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z]\w*)")
+
+
+class _SyntaxError(Exception):
+    def __init__(self, message: str, pos: int) -> None:
+        super().__init__(message)
+        self.pos = pos
+
+
+@dataclass(slots=True)
+class _Var:
+    name: str
+
+
+@dataclass(slots=True)
+class _Field:
+    name: str
+    alias: str | None
+    args: dict[str, Any]
+    selections: list[Any]
+    directives: list[tuple[str, dict[str, Any]]]
+    pos: int
+
+    @property
+    def key(self) -> str:
+        return self.alias or self.name
+
+
+@dataclass(slots=True)
+class _Spread:
+    name: str
+    directives: list[tuple[str, dict[str, Any]]]
+    pos: int
+
+
+@dataclass(slots=True)
+class _Inline:
+    on: str | None
+    selections: list[Any]
+    directives: list[tuple[str, dict[str, Any]]]
+    pos: int
+
+
+@dataclass(slots=True)
+class _VarDef:
+    type: str  # as written, e.g. "Int!" or "[String!]"
+    non_null: bool
+    default: Any
+    pos: int
+
+
+@dataclass(slots=True)
+class _Operation:
+    kind: str
+    name: str | None
+    variables: dict[str, _VarDef]
+    selections: list[Any]
+    pos: int
+
+
+@dataclass(slots=True)
+class _Document:
+    text: str
+    operations: list[_Operation]
+    fragments: dict[str, tuple[str, list[Any]]]
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[tuple[str, str, int]] = []
+        pos = 0
+        while pos < len(text):
+            match = _TOKEN_RE.match(text, pos)
+            if match is None:
+                raise _SyntaxError(f'Parse error on "{text[pos]}" (error)', pos)
+            if match.lastgroup != "skip":
+                self.tokens.append((match.lastgroup or "", match.group(), pos))
+            pos = match.end()
+        self.tokens.append(("eof", "", len(text)))
+        self.i = 0
+
+    def peek(self, value: str) -> bool:
+        kind, text, _ = self.tokens[self.i]
+        return kind in ("punct", "spread") and text == value
+
+    def next(self) -> tuple[str, str, int]:
+        token = self.tokens[self.i]
+        if token[0] == "eof":
+            raise _SyntaxError("Unexpected end of document", token[2])
+        self.i += 1
+        return token
+
+    def expect(self, value: str) -> None:
+        kind, text, pos = self.next()
+        if kind not in ("punct", "spread") or text != value:
+            raise _SyntaxError(f'Parse error on "{text}" ({kind.upper()}), expected "{value}"', pos)
+
+    def name(self) -> str:
+        kind, text, pos = self.next()
+        if kind != "name":
+            raise _SyntaxError(f'Parse error on "{text}" ({kind.upper()}), expected a name', pos)
+        return text
+
+    def document(self) -> _Document:
+        operations: list[_Operation] = []
+        fragments: dict[str, tuple[str, list[Any]]] = {}
+        while self.tokens[self.i][0] != "eof":
+            kind, text, pos = self.tokens[self.i]
+            if self.peek("{"):
+                operations.append(_Operation("query", None, {}, self.selection_set(), pos))
+            elif kind == "name" and text in ("query", "mutation", "subscription"):
+                operations.append(self.operation())
+            elif kind == "name" and text == "fragment":
+                self.next()
+                name = self.name()
+                if self.name() != "on":
+                    raise _SyntaxError(f'Parse error on fragment "{name}", expected "on"', pos)
+                on = self.name()
+                self.directives()
+                fragments[name] = (on, self.selection_set())
+            else:
+                raise _SyntaxError(f'Parse error on "{text}" ({kind.upper()})', pos)
+        return _Document(self.text, operations, fragments)
+
+    def operation(self) -> _Operation:
+        _, kind, pos = self.next()
+        name = self.name() if self.tokens[self.i][0] == "name" else None
+        variables: dict[str, _VarDef] = {}
+        if self.peek("("):
+            self.next()
+            while not self.peek(")"):
+                var_pos = self.tokens[self.i][2]
+                self.expect("$")
+                var_name = self.name()
+                self.expect(":")
+                type_text, non_null = self.type_ref()
+                default = None
+                if self.peek("="):
+                    self.next()
+                    default = self.value()
+                variables[var_name] = _VarDef(type_text, non_null, default, var_pos)
+            self.next()
+        self.directives()
+        return _Operation(kind, name, variables, self.selection_set(), pos)
+
+    def type_ref(self) -> tuple[str, bool]:
+        if self.peek("["):
+            self.next()
+            inner, _ = self.type_ref()
+            self.expect("]")
+            text = f"[{inner}]"
+        else:
+            text = self.name()
+        non_null = bool(self.peek("!"))
+        if non_null:
+            self.next()
+            text += "!"
+        return text, non_null
+
+    def selection_set(self) -> list[Any]:
+        self.expect("{")
+        selections = []
+        while not self.peek("}"):
+            selections.append(self.selection())
+        self.next()
+        if not selections:
+            raise _SyntaxError("Parse error: empty selection set", self.tokens[self.i - 1][2])
+        return selections
+
+    def selection(self) -> Any:
+        kind, _, pos = self.tokens[self.i]
+        if kind == "spread":
+            self.next()
+            if self.tokens[self.i][0] == "name" and self.tokens[self.i][1] == "on":
+                self.next()
+                return self._inline(self.name(), pos)
+            if self.peek("{") or self.peek("@"):
+                return self._inline(None, pos)
+            return _Spread(self.name(), self.directives(), pos)
+        name = self.name()
+        alias = None
+        if self.peek(":"):
+            self.next()
+            alias, name = name, self.name()
+        args = self.arguments() if self.peek("(") else {}
+        directives = self.directives()
+        selections = self.selection_set() if self.peek("{") else []
+        return _Field(name, alias, args, selections, directives, pos)
+
+    def _inline(self, on: str | None, pos: int) -> _Inline:
+        directives = self.directives()
+        return _Inline(on, self.selection_set(), directives, pos)
+
+    def arguments(self) -> dict[str, Any]:
+        self.expect("(")
+        args: dict[str, Any] = {}
+        while not self.peek(")"):
+            name = self.name()
+            self.expect(":")
+            args[name] = self.value()
+        self.next()
+        return args
+
+    def directives(self) -> list[tuple[str, dict[str, Any]]]:
+        directives = []
+        while self.peek("@"):
+            self.next()
+            name = self.name()
+            directives.append((name, self.arguments() if self.peek("(") else {}))
+        return directives
+
+    def value(self) -> Any:
+        kind, text, pos = self.next()
+        if kind == "punct" and text == "$":
+            return _Var(self.name())
+        if kind == "number":
+            return float(text) if any(c in text for c in ".eE") else int(text)
+        if kind == "string":
+            return json.loads(text)
+        if kind == "block":
+            return _block_string(text[3:-3])
+        if kind == "name":
+            return {"true": True, "false": False, "null": None}.get(text, text)  # enums as plain strings
+        if kind == "punct" and text == "[":
+            items = []
+            while not self.peek("]"):
+                items.append(self.value())
+            self.next()
+            return items
+        if kind == "punct" and text == "{":
+            fields: dict[str, Any] = {}
+            while not self.peek("}"):
+                name = self.name()
+                self.expect(":")
+                fields[name] = self.value()
+            self.next()
+            return fields
+        raise _SyntaxError(f'Parse error on "{text}" ({kind.upper()})', pos)
+
+
+def _block_string(raw: str) -> str:
+    lines = raw.replace('\\"""', '"""').splitlines()
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    cut = min(indents, default=0)
+    lines = lines[:1] + [line[cut:] for line in lines[1:]]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
+
+
+_PARSE_CACHE: dict[str, _Document] = {}
+_PARSE_CACHE_LOCK = threading.Lock()
+
+
+def _parse(text: str) -> _Document:
+    """Parse ``text``, caching: a client sends the same handful of documents again and again."""
+    with _PARSE_CACHE_LOCK:
+        cached = _PARSE_CACHE.get(text)
+    if cached is not None:
+        return cached
+    document = _Parser(text).document()
+    with _PARSE_CACHE_LOCK:
+        if len(_PARSE_CACHE) > 256:
+            _PARSE_CACHE.clear()
+        _PARSE_CACHE[text] = document
+    return document
+
+
+def _location(text: str, pos: int) -> dict[str, int]:
+    line = text.count("\n", 0, pos) + 1
+    return {"line": line, "column": pos - (text.rfind("\n", 0, pos) + 1) + 1}
+
+
+# A miniature of GitHub's schema: the types and fields the fake can answer, each field mapped to the
+# type it returns ("" for a scalar). A query asking for anything else fails as GitHub's would.
+
+
+def _fields(scalars: str, **objects: str) -> dict[str, str]:
+    return {**dict.fromkeys(scalars.split(), ""), **objects}
+
+
+_TYPES: dict[str, dict[str, str]] = {
+    "Query": _fields(
+        "",
+        viewer="User",
+        repository="Repository",
+        search="SearchResultItemConnection",
+        node="Node",
+        rateLimit="RateLimit",
+    ),
+    "RateLimit": _fields("limit cost remaining resetAt used"),
+    "PageInfo": _fields("hasNextPage hasPreviousPage startCursor endCursor"),
+    "Node": _fields("id"),
+    "Actor": _fields("login url avatarUrl"),
+    "RepositoryOwner": _fields("id login url avatarUrl"),
+    "User": _fields("id login name url avatarUrl", repositories="RepositoryConnection"),
+    "Bot": _fields("id login url avatarUrl"),
+    "Organization": _fields("id login name url avatarUrl"),
+    "Repository": _fields(
+        "id name nameWithOwner description url isPrivate isArchived isFork createdAt pushedAt",
+        owner="RepositoryOwner",
+        pullRequests="PullRequestConnection",
+    ),
+    "PullRequest": _fields(
+        "id number url title body state isDraft merged closed createdAt updatedAt mergedAt closedAt additions "
+        "deletions changedFiles headRefName baseRefName",
+        author="Actor",
+        repository="Repository",
+        labels="LabelConnection",
+        reviews="PullRequestReviewConnection",
+        commits="PullRequestCommitConnection",
+    ),
+    "Label": _fields("id name color"),
+    "PullRequestReview": _fields("id state body url submittedAt createdAt", author="Actor"),
+    "PullRequestCommit": _fields("id url", commit="Commit"),
+    "Commit": _fields(
+        "id oid url message messageHeadline messageBody authoredDate committedDate",
+        author="GitActor",
+        committer="GitActor",
+    ),
+    "GitActor": _fields("name email date", user="User"),
+    "SearchResultItemConnection": _fields("issueCount", pageInfo="PageInfo"),
+}
+for _node in ("Repository", "PullRequest", "Label", "PullRequestReview", "PullRequestCommit"):
+    _TYPES[f"{_node}Connection"] = _fields("totalCount", pageInfo="PageInfo", nodes=_node, edges=f"{_node}Edge")
+    _TYPES[f"{_node}Edge"] = _fields("cursor", node=_node)
+
+_POSSIBLE: dict[str, frozenset[str]] = {
+    "Node": frozenset({"User", "Bot", "Organization", "Repository", "PullRequest", "PullRequestReview", "Commit"}),
+    "Actor": frozenset({"User", "Bot", "Organization"}),
+    "RepositoryOwner": frozenset({"User", "Organization"}),
+}
+_ENUMS: dict[str, frozenset[str]] = {
+    "IssueOrderField": frozenset({"CREATED_AT", "UPDATED_AT", "COMMENTS"}),
+    "OrderDirection": frozenset({"ASC", "DESC"}),
+    "SearchType": frozenset({"ISSUE", "REPOSITORY", "USER", "DISCUSSION"}),
+    "PullRequestState": frozenset({"OPEN", "CLOSED", "MERGED"}),
+}
+
+
+def _applies(condition: str | None, typename: str) -> bool:
+    return condition is None or condition == typename or typename in _POSSIBLE.get(condition, ())
+
+
+def _spreadable(condition: str, parent: str) -> bool:
+    return condition in _TYPES and (condition == parent or condition in _POSSIBLE.get(parent, ()))
+
+
+def _resolve(value: Any, variables: dict[str, Any]) -> Any:
+    if isinstance(value, _Var):
+        return variables.get(value.name)
+    if isinstance(value, list):
+        return [_resolve(item, variables) for item in value]
+    if isinstance(value, dict):
+        return {key: _resolve(item, variables) for key, item in value.items()}
+    return value
+
+
+def _skipped(selection: Any, variables: dict[str, Any]) -> bool:
+    for name, args in selection.directives:
+        condition = _resolve(args.get("if"), variables)
+        if (name == "skip" and condition) or (name == "include" and not condition):
+            return True
+    return False
+
+
+class _Analysis:
+    """Validates an operation against the mini schema, checks `first`, and counts GitHub's cost."""
+
+    def __init__(self, document: _Document, operation: _Operation, variables: dict[str, Any]) -> None:
+        self.document = document
+        self.variables = variables
+        self.label = f"{operation.kind} {operation.name}" if operation.name else operation.kind
+        self.errors: list[dict[str, Any]] = []  # validation: the query is wrong
+        self.limits: list[dict[str, Any]] = []  # pagination arguments out of range
+        self.requests = 0  # GitHub's "requests needed to fill the connections"
+        self.max_first: dict[str, int] = {}  # connection field -> the largest `first` asked
+        self.walk("Query", operation.selections, [], 1, 0)
+
+    @property
+    def cost(self) -> int:
+        # GitHub divides by 100 and rounds to the nearest whole number, with a minimum of 1.
+        return max(1, math.floor(self.requests / 100 + 0.5))
+
+    def invalid(self, pos: int, message: str, path: list[str] | None = None, **extra: Any) -> None:
+        located = {"path": [self.label, *path]} if path is not None else {}
+        self.errors.append({**located, **extra, "locations": [_location(self.document.text, pos)], "message": message})
+
+    def limit(self, kind: str, pos: int, path: list[str], message: str) -> None:
+        location = [_location(self.document.text, pos)]
+        self.limits.append({"type": kind, "path": path, "locations": location, "message": message})
+
+    def walk(self, type_name: str, selections: list[Any], path: list[str], multiplier: int, depth: int) -> None:
+        if depth > 30:
+            return  # a fragment cycle: GitHub rejects it, we merely stop
+        for selection in selections:
+            if _skipped(selection, self.variables):
+                continue
+            if isinstance(selection, _Field):
+                self.field(type_name, selection, path, multiplier, depth)
+                continue
+            if isinstance(selection, _Inline):
+                on, inner = selection.on or type_name, selection.selections
+                what = f"Fragment on {on}"
+            else:
+                fragment = self.document.fragments.get(selection.name)
+                if fragment is None:
+                    self.invalid(selection.pos, f"Fragment {selection.name} was used, but not defined")
+                    continue
+                (on, inner), what = fragment, f"Fragment {selection.name} on {fragment[0]}"
+            if not _spreadable(on, type_name):
+                self.invalid(selection.pos, f"{what} can't be spread inside {type_name}")
+                continue
+            self.walk(on, inner, path, multiplier, depth + 1)
+
+    def field(self, type_name: str, selection: _Field, path: list[str], multiplier: int, depth: int) -> None:
+        name, pos = selection.name, selection.pos
+        if name == "__typename":
+            return
+        returns = _TYPES[type_name].get(name)
+        path = [*path, selection.key]
+        if returns is None:
+            extensions = {"code": "undefinedField", "typeName": type_name, "fieldName": name}
+            self.invalid(pos, f"Field '{name}' doesn't exist on type '{type_name}'", path, extensions=extensions)
+            return
+        if not returns:
+            if selection.selections:
+                self.invalid(pos, f"Selections can't be made on scalars (field '{name}' has selections)", path)
+            return
+        if not selection.selections:
+            message = (
+                f"Field must have selections (field '{name}' returns {returns} but has no selections. "
+                f"Did you mean '{name} {{ ... }}'?)"
+            )
+            self.invalid(pos, message, path)
+            return
+        if returns.endswith("Connection"):
+            args = _resolve(selection.args, self.variables)
+            first = args.get("first")
+            if args.get("last") is not None:
+                self.limit("UNSUPPORTED", pos, path, "The fake GitHub pages forward only (`first` and `after`).")
+            elif first is None:
+                message = f"You must provide a `first` or `last` value to properly paginate the `{name}` connection."
+                self.limit("MISSING_PAGINATION_BOUNDARIES", pos, path, message)
+            elif first > MAX_PAGE:
+                message = (
+                    f"Requesting {first} records on the `{name}` connection exceeds the `first` limit of "
+                    f"{MAX_PAGE} records."
+                )
+                self.limit("EXCESSIVE_PAGINATION", pos, path, message)
+            elif first < 0:
+                message = f"`first` on the `{name}` connection cannot be less than zero."
+                self.limit("INVALID_PAGINATION", pos, path, message)
+            else:
+                # One request fills this connection for each parent; its children multiply by `first`.
+                self.requests += multiplier
+                multiplier *= first
+                self.max_first[name] = max(first, self.max_first.get(name, 0))
+        self.walk(returns, selection.selections, path, multiplier, depth + 1)
+
+
+def _variable_errors(document: _Document, operation: _Operation, variables: dict[str, Any]) -> list[dict[str, Any]]:
+    """GitHub's answer to a missing or mistyped variable, before anything runs."""
+    errors = []
+    for name, definition in operation.variables.items():
+        value = variables.get(name, definition.default)
+        base = definition.type.rstrip("!")
+        problem = None
+        if value is None:
+            if definition.non_null:
+                problem = "Expected value to not be null"
+        elif base in ("Int",) and (not isinstance(value, int) or isinstance(value, bool)):
+            problem = f"Could not coerce value {json.dumps(value)} to Int"
+        elif base in ("String", "ID") and not isinstance(value, str):
+            problem = f"Could not coerce value {json.dumps(value)} to {base}"
+        elif base in _ENUMS and value not in _ENUMS[base]:
+            choices = ", ".join(sorted(_ENUMS[base]))
+            problem = f"Expected {json.dumps(value)} to be one of: {choices}"
+        if problem:
+            errors.append(
+                {
+                    "extensions": {"value": value, "problems": [{"path": [], "explanation": problem}]},
+                    "locations": [_location(document.text, definition.pos)],
+                    "message": f"Variable ${name} of type {definition.type} was provided invalid value",
+                }
+            )
+    return errors
+
+
+# Execution over plain objects: ``_Obj.values`` maps a field to a value or to ``f(args, ctx)``.
+
+
+class _Obj:
+    __slots__ = ("typename", "values")
+
+    def __init__(self, typename: str, values: dict[str, Any]) -> None:
+        self.typename = typename
+        self.values = values
+
+
+class _FieldError(Exception):
+    def __init__(self, message: str, type_: str | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.type = type_
+        self.extra = extra
+
+
+@dataclass
+class _Context:
+    document: _Document
+    variables: dict[str, Any]
+    cost: int
+    fault: Fault | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    pr_nodes: int = 0
+
+
+def _execute(obj: _Obj, selections: list[Any], ctx: _Context, path: list[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for selection in selections:
+        if _skipped(selection, ctx.variables):
+            continue
+        if isinstance(selection, _Field):
+            key = selection.key
+            if selection.name == "__typename":
+                out[key] = obj.typename
+                continue
+            value = obj.values[selection.name]
+            if callable(value):
+                try:
+                    value = value(_resolve(selection.args, ctx.variables), ctx)
+                except _FieldError as error:
+                    payload: dict[str, Any] = {}
+                    if error.type:
+                        payload["type"] = error.type
+                    payload["path"] = [*path, key]
+                    payload.update(error.extra)
+                    payload["locations"] = [_location(ctx.document.text, selection.pos)]
+                    payload["message"] = str(error)
+                    ctx.errors.append(payload)
+                    out[key] = None
+                    continue
+            out[key] = _complete(value, selection, ctx, [*path, key])
+        elif isinstance(selection, _Inline):
+            if _applies(selection.on, obj.typename):
+                _merge(out, _execute(obj, selection.selections, ctx, path))
+        else:
+            on, fragment_selections = ctx.document.fragments[selection.name]
+            if _applies(on, obj.typename):
+                _merge(out, _execute(obj, fragment_selections, ctx, path))
+    return out
+
+
+def _complete(value: Any, selection: _Field, ctx: _Context, path: list[Any]) -> Any:
+    if isinstance(value, _Obj):
+        return _execute(value, selection.selections, ctx, path)
+    if isinstance(value, list):
+        return [_complete(item, selection, ctx, [*path, index]) for index, item in enumerate(value)]
+    return value
+
+
+def _merge(out: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(out.get(key), dict) and isinstance(value, dict):
+            _merge(out[key], value)
+        else:
+            out[key] = value
+
+
+# Cursors. GitHub's are base64 of "cursor:v2:" and a msgpack array; ours are too, so they look the
+# same ("Y3Vyc29yOnYyOpK5...") and, being keys rather than offsets, survive restarts and new data.
+
+_CURSOR_PREFIX = b"cursor:v2:"
+
+
+def _keyset_cursor(key: str, tiebreak: int) -> str:
+    raw = key.encode()
+    header = bytes([0xA0 | len(raw)]) if len(raw) < 32 else bytes([0xD9, len(raw)])
+    packed = b"\x92" + header + raw + b"\xce" + struct.pack(">I", tiebreak)
+    return base64.b64encode(_CURSOR_PREFIX + packed).decode()
+
+
+def _index_cursor(index: int) -> str:
+    return base64.b64encode(_CURSOR_PREFIX + b"\x91\xce" + struct.pack(">I", index)).decode()
+
+
+def _unpack_cursor(cursor: Any) -> bytes | None:
+    if not isinstance(cursor, str):
+        return None
+    try:
+        raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), validate=True)
+    except ValueError:
+        return None
+    return raw[len(_CURSOR_PREFIX) :] if raw.startswith(_CURSOR_PREFIX) else None
+
+
+def _decode_keyset(cursor: Any) -> tuple[str, int] | None:
+    packed = _unpack_cursor(cursor)
+    if not packed or packed[0] != 0x92 or len(packed) < 2:
+        return None
+    if 0xA0 <= packed[1] <= 0xBF:
+        length, offset = packed[1] & 0x1F, 2
+    elif packed[1] == 0xD9 and len(packed) > 2:
+        length, offset = packed[2], 3
+    else:
+        return None
+    rest = packed[offset + length :]
+    if len(rest) != 5 or rest[0] != 0xCE:
+        return None
+    try:
+        key = packed[offset : offset + length].decode()
+    except UnicodeDecodeError:
+        return None
+    return key, struct.unpack(">I", rest[1:])[0]
+
+
+def _decode_index(cursor: Any) -> int | None:
+    packed = _unpack_cursor(cursor)
+    if not packed or len(packed) != 6 or packed[:2] != b"\x91\xce":
+        return None
+    return int(struct.unpack(">I", packed[2:])[0])
+
+
+def _invalid_cursor(cursor: Any) -> _FieldError:
+    return _FieldError(f"`{cursor}` does not appear to be a valid cursor.", "INVALID_CURSOR_ARGUMENTS")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """GitHub's timestamp format: UTC, whole seconds, a ``Z``."""
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sort_key(moment: datetime) -> str:
+    # The form GitHub puts inside its cursors; fixed width, so strings sort as times do.
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _page_info(cursors: list[str], has_next: bool, has_previous: bool) -> _Obj:
+    return _Obj(
+        "PageInfo",
+        {
+            "hasNextPage": has_next,
+            "hasPreviousPage": has_previous,
+            "startCursor": cursors[0] if cursors else None,
+            "endCursor": cursors[-1] if cursors else None,
+        },
+    )
+
+
+def _connection_obj(
+    node_type: str, nodes: list[Any], cursors: list[str], total: int, has_next: bool, has_previous: bool
+) -> _Obj:
+    edge_type = f"{node_type}Edge"
+    return _Obj(
+        f"{node_type}Connection",
+        {
+            "totalCount": total,
+            "pageInfo": _page_info(cursors, has_next, has_previous),
+            "nodes": nodes,
+            "edges": lambda _args, _ctx: [
+                _Obj(edge_type, {"cursor": cursor, "node": node}) for cursor, node in zip(cursors, nodes, strict=True)
+            ],
+        },
+    )
+
+
+def _list_connection(node_type: str, items: Sequence[Any], args: dict[str, Any], make: Callable[[Any], _Obj]) -> _Obj:
+    """A page of a short list (labels, reviews, commits) with position cursors, oldest first as GitHub does."""
+    start = 0
+    after = args.get("after")
+    if after is not None:
+        index = _decode_index(after)
+        if index is None:
+            raise _invalid_cursor(after)
+        start = index + 1
+    end = min(len(items), start + int(args["first"]))
+    return _connection_obj(
+        node_type,
+        [make(item) for item in items[start:end]],
+        [_index_cursor(index) for index in range(start, end)],
+        len(items),
+        end < len(items),
+        start > 0,
+    )
+
+
+def _keyset_page(
+    keys: list[tuple[str, int]], items: list[Any], first: int, after: Any, descending: bool
+) -> tuple[list[Any], list[tuple[str, int]], bool, bool]:
+    """The page after cursor ``after`` of ``items`` (sorted ascending by ``keys``), in the asked direction."""
+    if after is None:
+        position = len(keys) if descending else 0
+    else:
+        decoded = _decode_keyset(after)
+        if decoded is None:
+            raise _invalid_cursor(after)
+        position = bisect.bisect_left(keys, decoded) if descending else bisect.bisect_right(keys, decoded)
+    if descending:
+        low = max(0, position - first)
+        return items[low:position][::-1], keys[low:position][::-1], low > 0, position < len(keys)
+    high = min(len(keys), position + first)
+    return items[position:high], keys[position:high], high < len(keys), position > 0
+
+
+class _RepoState:
+    """One repository as the fake serves it: its PRs by number and sorted indexes, rebuilt after changes."""
+
+    def __init__(self, data: RepoData) -> None:
+        self.data = data
+        self.prs: dict[int, PullRequestData] = {pr.number: pr for pr in data.pull_requests}
+        self.pushed_at = data.pushed_at
+        self._orders: dict[str, tuple[list[tuple[str, int]], list[PullRequestData]]] = {}
+
+    def ordered(self, order: str) -> tuple[list[tuple[str, int]], list[PullRequestData]]:
+        cached = self._orders.get(order)
+        if cached is None:
+            attribute = "created_at" if order == "CREATED_AT" else "updated_at"
+            pairs = sorted(((_sort_key(getattr(pr, attribute)), pr.number), pr) for pr in self.prs.values())
+            cached = ([key for key, _ in pairs], [pr for _, pr in pairs])
+            self._orders[order] = cached
+        return cached
+
+    def changed(self) -> None:
+        self._orders.clear()
+
+
+def _matches_date(spec: str, value: datetime | None) -> bool:
+    """GitHub search's date qualifiers: ``>=``, ``>``, ``<=``, ``<``, exact, and ``a..b`` ranges."""
+    if value is None:
+        return False
+
+    def bounds(text: str) -> tuple[datetime, datetime, bool]:
+        # (start, end, date_only): a bare date covers its whole UTC day.
+        if "T" not in text:
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
+            return day, day + timedelta(days=1), True
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return moment, moment, False
+
+    if ".." in spec:
+        low, high = spec.split("..", 1)
+        if low not in ("", "*") and value < bounds(low)[0]:
+            return False
+        if high not in ("", "*"):
+            start, end, date_only = bounds(high)
+            return value < end if date_only else value <= start
+        return True
+    for operator in (">=", "<=", ">", "<"):
+        if spec.startswith(operator):
+            start, end, date_only = bounds(spec[len(operator) :])
+            if operator == ">=":
+                return value >= start
+            if operator == ">":
+                return value >= end if date_only else value > start
+            if operator == "<=":
+                return value < end if date_only else value <= start
+            return value < start
+    start, end, date_only = bounds(spec)
+    return start <= value < end if date_only else value == start
+
+
+def _valid_date_spec(spec: str) -> bool:
+    # GitHub reads a qualifier it cannot parse as plain words; we simply ignore it.
+    try:
+        _matches_date(spec, datetime(2000, 1, 1, tzinfo=UTC))
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class _Search:
+    repos: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
+    tests: list[Callable[[PullRequestData], bool]] = field(default_factory=list)
+    issues_only: bool = False
+
+
+def _parse_search(query: str) -> _Search:
+    search = _Search()
+    for term in query.split():
+        qualifier, _, value = term.partition(":")
+        qualifier = qualifier.lower()
+        if not value:
+            word = term.lower()
+            search.tests.append(lambda pr, word=word: word in pr.title.lower() or word in pr.body.lower())
+        elif qualifier == "repo":
+            search.repos.append(value.lower())
+        elif qualifier in ("org", "user", "owner"):
+            search.owners.append(value.lower())
+        elif qualifier in ("is", "type", "state"):
+            value = value.lower()
+            if value == "issue":
+                search.issues_only = True  # the fake holds pull requests only
+            elif value in ("open", "closed", "merged", "unmerged", "draft"):
+                search.tests.append(_STATE_TESTS[value])
+        elif qualifier in ("created", "updated", "merged", "closed") and _valid_date_spec(value):
+            attribute = f"{qualifier}_at"
+            search.tests.append(lambda pr, spec=value, attribute=attribute: _matches_date(spec, getattr(pr, attribute)))
+        elif qualifier == "author":
+            login = value.lower().removeprefix("app/")
+            search.tests.append(lambda pr, login=login: pr.author is not None and pr.author.login.lower() == login)
+        elif qualifier == "draft":
+            wanted = value.lower() == "true"
+            search.tests.append(lambda pr, wanted=wanted: pr.is_draft == wanted)
+    return search
+
+
+_STATE_TESTS: dict[str, Callable[[PullRequestData], bool]] = {
+    "open": lambda pr: pr.state == "OPEN",
+    "closed": lambda pr: pr.state != "OPEN",
+    "merged": lambda pr: pr.state == "MERGED",
+    "unmerged": lambda pr: pr.state != "MERGED",
+    "draft": lambda pr: pr.is_draft,
+}
+
+
+def _token_hash(token: str) -> str:
+    # Tokens are kept only as hashes: nothing the fake holds or records can leak one.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class FakeGitHub:
+    """GitHub's GraphQL API over a ``DemoOrg``, for tests, the offline demo and the benchmark.
+
+    The org is never mutated: the fake keeps its own copy-on-write view, changed through
+    ``add_pr``, ``merge_pr``, ``close_pr``, ``update_pr`` and ``add_review``.
+    """
+
+    def __init__(
+        self,
+        org: DemoOrg,
+        tokens: Iterable[str] = (DEMO_TOKEN,),
+        viewer_login: str = "demo-lead",
+        viewer_name: str | None = "Demo Lead",
+        scopes: str | None = "repo, read:org",
+        *,
+        rate_limit: int = 5000,
+        rate_limit_window: float = 3600.0,
+        latency_per_request: float = 0.0,
+        latency_per_pr: float = 0.0,
+        max_first_before_502: int | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.org = org
+        self.viewer_login = viewer_login
+        self.viewer_name = viewer_name
+        self.scopes = scopes  # None: a fine-grained token, which gets no x-oauth-scopes header
+        self.rate_limit = rate_limit
+        self.rate_limit_window = rate_limit_window
+        self.latency_per_request = latency_per_request
+        self.latency_per_pr = latency_per_pr
+        self.max_first_before_502 = max_first_before_502
+        self.requests: list[RecordedRequest] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._token_hashes = {_token_hash(token) for token in tokens}
+        self._faults: list[Fault] = []
+        self._used = 0
+        self._reset_at: float | None = None
+        self._limited_type = "RATE_LIMITED"
+        self._sequence = 0
+        self._repos: dict[str, _RepoState] = {repo.full_name.lower(): _RepoState(repo) for repo in org.repos}
+        self._nodes: dict[str, tuple[str, int | None]] = {}
+        for key, state in self._repos.items():
+            self._nodes[state.data.id] = (key, None)
+            for number, pr in state.prs.items():
+                self._nodes[pr.id] = (key, number)
+
+    # Configuration at run time
+
+    def inject(self, fault: Fault) -> Fault:
+        """Serve ``fault`` to the next matching request(s); returns it (its ``times`` counts down)."""
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def add_token(self, token: str) -> None:
+        with self._lock:
+            self._token_hashes.add(_token_hash(token))
+
+    def revoke_token(self, token: str) -> None:
+        with self._lock:
+            self._token_hashes.discard(_token_hash(token))
+
+    @property
+    def rate_limit_remaining(self) -> int:
+        with self._lock:
+            self._roll_window(self._clock())
+            return max(0, self.rate_limit - self._used)
+
+    def exhaust_rate_limit(self, reset_in: float, error_type: str = "RATE_LIMITED") -> None:
+        """Use up the whole budget until ``reset_in`` seconds from now."""
+        with self._lock:
+            self._used = self.rate_limit
+            self._reset_at = self._clock() + reset_in
+            self._limited_type = error_type
+
+    # Changing the data between (or during) runs
+
+    def pull_request(self, repo: str, number: int) -> PullRequestData:
+        with self._lock:
+            return self._state(repo).prs[number]
+
+    def add_pr(
+        self,
+        repo: str,
+        *,
+        title: str,
+        author: str | Actor | None = "demo-lead",
+        created_at: datetime | None = None,
+        body: str = "",
+        is_draft: bool = False,
+        head_ref: str | None = None,
+        base_ref: str = "main",
+        additions: int = 10,
+        deletions: int = 2,
+        changed_files: int = 1,
+        labels: Sequence[str] = (),
+        number: int | None = None,
+    ) -> PullRequestData:
+        """Open a new PR in ``repo`` (created now unless ``created_at``), numbered after the last one."""
+        with self._lock:
+            state = self._state(repo)
+            created = created_at or self._now()
+            number = number or max(state.prs, default=0) + 1
+            actor = Actor(author) if isinstance(author, str) else author
+            pr = PullRequestData(
+                number=number,
+                id=pr_node_id(state.data.database_id, number),
+                title=title,
+                body=body,
+                state="OPEN",
+                is_draft=is_draft,
+                created_at=created,
+                updated_at=created,
+                merged_at=None,
+                closed_at=None,
+                additions=additions,
+                deletions=deletions,
+                changed_files=changed_files,
+                head_ref=head_ref or f"feature/pr-{number}",
+                base_ref=base_ref,
+                author=actor,
+                labels=tuple(labels),
+                commits=(
+                    CommitData(
+                        hashlib.sha1(f"{state.data.full_name}#{number}".encode()).hexdigest(),
+                        title,
+                        created,
+                        actor.login if actor else "ghost",
+                        f"{actor.login if actor else 'ghost'}@example.com",
+                        actor.login if actor and not actor.is_bot else None,
+                    ),
+                ),
+            )
+            self._store(state, pr)
+            self._nodes[pr.id] = (state.data.full_name.lower(), number)
+            return pr
+
+    def merge_pr(self, repo: str, number: int, at: datetime | None = None) -> PullRequestData:
+        at = at or self._now()
+        return self.update_pr(repo, number, state="MERGED", merged_at=at, closed_at=at, updated_at=at, is_draft=False)
+
+    def close_pr(self, repo: str, number: int, at: datetime | None = None) -> PullRequestData:
+        at = at or self._now()
+        return self.update_pr(repo, number, state="CLOSED", closed_at=at, updated_at=at)
+
+    def update_pr(self, repo: str, number: int, **changes: Any) -> PullRequestData:
+        """Replace fields of a PR (``PullRequestData`` names); ``updated_at`` moves to now unless given."""
+        with self._lock:
+            state = self._state(repo)
+            changes.setdefault("updated_at", self._now())
+            pr = replace(state.prs[number], **changes)
+            self._store(state, pr)
+            return pr
+
+    def add_review(
+        self, repo: str, number: int, author: str | Actor, state: str = "APPROVED", at: datetime | None = None
+    ) -> PullRequestData:
+        with self._lock:
+            at = at or self._now()
+            pr = self._state(repo).prs[number]
+            actor = Actor(author) if isinstance(author, str) else author
+            # Indexes from 0x8000 up never clash with generated reviews.
+            review_id = review_node_id(self._state(repo).data.database_id, number, 0x8000 + len(pr.reviews))
+            review = ReviewData(review_id, state, at, actor)
+            return self.update_pr(repo, number, reviews=(*pr.reviews, review), updated_at=max(at, pr.updated_at))
+
+    def _store(self, state: _RepoState, pr: PullRequestData) -> None:
+        state.prs[pr.number] = pr
+        state.pushed_at = max(state.pushed_at, pr.updated_at)
+        state.changed()
+
+    def _state(self, repo: str) -> _RepoState:
+        try:
+            return self._repos[repo.lower()]
+        except KeyError:
+            raise KeyError(f"no repository {repo!r} in the fake") from None
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(int(self._clock()), UTC)
+
+    # Serving
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """An in-process httpx transport; latency is slept with ``asyncio.sleep``."""
+        return FakeGitHubTransport(self)
+
+    def sync_transport(self) -> httpx.BaseTransport:
+        return FakeGitHubSyncTransport(self)
+
+    def enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def handle(
+        self, method: str, path: str, headers: dict[str, str] | Iterable[tuple[str, str]], body: bytes
+    ) -> FakeResponse:
+        """Answer one HTTP request. Thread-safe; never sleeps: the caller waits ``response.delay``."""
+        pairs = headers.items() if isinstance(headers, dict) else headers
+        lowered = {key.lower(): value for key, value in pairs}
+        with self._lock:
+            self._sequence += 1
+            now = self._clock()
+            recorded_headers = dict(lowered)
+            if "authorization" in recorded_headers:
+                scheme = recorded_headers["authorization"].partition(" ")[0]
+                recorded_headers["authorization"] = f"{scheme} <redacted>"
+            record = RecordedRequest(method.upper(), path, None, {}, None, recorded_headers)
+            self.requests.append(record)
+            try:
+                response = self._answer(method.upper(), lowered, body, record, now)
+            except Exception:  # a bug in the fake must show as an answer, not a hung client
+                log.exception("fake GitHub failed on %s", record.operation)
+                response = self._json(500, {"message": "Server Error", "documentation_url": DOCS_URL}, now)
+            record.status = response.status
+            return response
+
+    def _request_id(self) -> str:
+        n = self._sequence
+        return f"C3D8:2D7E:{0x1A2B3C + n:X}:{0x4D5E6F + 7 * n:X}:{0x65F0A1B2 + n:08X}"
+
+    def _json(
+        self, status: int, payload: Any, now: float, *, rate_headers: bool = False, extra: dict[str, str] | None = None
+    ) -> FakeResponse:
+        headers = {
+            "content-type": "application/json; charset=utf-8",
+            "x-github-media-type": "github.v4; format=json",
+            "x-github-request-id": self._request_id(),
+        }
+        if rate_headers:
+            headers.update(self._rate_headers(now))
+            if self.scopes is not None:
+                headers["x-oauth-scopes"] = self.scopes
+                headers["x-accepted-oauth-scopes"] = "repo"
+        headers.update(extra or {})
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        return FakeResponse(status, headers, body, self.latency_per_request)
+
+    def _roll_window(self, now: float) -> None:
+        if self._reset_at is None or now >= self._reset_at:
+            self._used = 0
+            self._reset_at = now + self.rate_limit_window
+            self._limited_type = "RATE_LIMITED"
+
+    def _rate_headers(self, now: float) -> dict[str, str]:
+        self._roll_window(now)
+        assert self._reset_at is not None
+        return {
+            "x-ratelimit-limit": str(self.rate_limit),
+            "x-ratelimit-remaining": str(max(0, self.rate_limit - self._used)),
+            "x-ratelimit-used": str(min(self._used, self.rate_limit)),
+            "x-ratelimit-reset": str(math.ceil(self._reset_at)),
+            "x-ratelimit-resource": "graphql",
+        }
+
+    def _rate_limited(self, now: float, message: str | None = None) -> FakeResponse:
+        if self._limited_type == "RATE_LIMIT":
+            error = {
+                "type": "RATE_LIMIT",
+                "code": "graphql_rate_limit",
+                "message": f"API rate limit already exceeded for user ID {USER_ID}.",
+            }
+        else:
+            error = {"type": "RATE_LIMITED", "message": f"API rate limit exceeded for user ID {USER_ID}."}
+        if message:
+            error["message"] = message
+        return self._json(200, {"data": None, "errors": [error]}, now, rate_headers=True)
+
+    def _take_fault(self, operation: str | None, repos: set[str], repo_scoped: bool) -> Fault | None:
+        for fault in self._faults:
+            if fault.operation is not None and fault.operation != operation:
+                continue
+            if fault.repo is not None and fault.repo.lower() not in repos:
+                continue
+            if fault.kind == "not_found" and not repo_scoped:
+                continue
+            if fault.times is not None:
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+            return fault
+        return None
+
+    def _request_repos(self, variables: dict[str, Any]) -> set[str]:
+        """The repositories a request is about, so faults can target one repo."""
+        repos = set()
+        if isinstance(variables.get("owner"), str) and isinstance(variables.get("name"), str):
+            repos.add(f"{variables['owner']}/{variables['name']}".lower())
+        if isinstance(variables.get("id"), str) and variables["id"] in self._nodes:
+            repos.add(self._nodes[variables["id"]][0])
+        for value in variables.values():
+            if isinstance(value, str):
+                repos.update(match.lower() for match in re.findall(r"\brepo:(\S+)", value))
+        return repos
+
+    def _answer(
+        self, method: str, headers: dict[str, str], body: bytes, record: RecordedRequest, now: float
+    ) -> FakeResponse:
+        if method != "POST":
+            return self._json(404, {"message": "Not Found", "documentation_url": DOCS_URL}, now)
+        try:
+            payload = json.loads(body or b"null")
+        except ValueError:
+            payload = None
+        query = payload.get("query") if isinstance(payload, dict) else None
+        variables = payload.get("variables") if isinstance(payload, dict) else None
+        variables = variables if isinstance(variables, dict) else {}
+        operation_name = payload.get("operationName") if isinstance(payload, dict) else None
+        if not operation_name and isinstance(query, str):
+            match = _OPERATION_RE.search(query)
+            operation_name = match.group(1) if match else None
+        record.operation = operation_name
+        record.variables = variables
+        record.first = variables.get("first") if isinstance(variables.get("first"), int) else None
+
+        authorization = headers.get("authorization", "")
+        if not authorization:
+            message = "This endpoint requires you to be authenticated."
+            return self._json(401, {"message": message, "documentation_url": DOCS_URL}, now)
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() not in ("bearer", "token") or _token_hash(token.strip()) not in self._token_hashes:
+            return self._unauthorized(now)
+
+        repos = self._request_repos(variables)
+        repo_scoped = "id" in variables or ("owner" in variables and "name" in variables)
+        fault = self._take_fault(operation_name, repos, repo_scoped)
+        if fault is not None:
+            record.fault = fault.kind
+            early = self._fault_response(fault, now, repo_scoped)
+            if early is not None:
+                early.delay += fault.delay
+                return early
+
+        if payload is None:
+            return self._json(400, {"message": "Problems parsing JSON", "documentation_url": DOCS_URL}, now)
+        if not isinstance(query, str):
+            message = "A query attribute must be specified and must be a string."
+            return self._json(200, {"errors": [{"message": message}]}, now, rate_headers=True)
+
+        self._roll_window(now)
+        if self._used >= self.rate_limit:
+            return self._rate_limited(now)
+
+        try:
+            document = _parse(query)
+        except _SyntaxError as error:
+            location = _location(query, error.pos)
+            message = f"{error} at [{location['line']}, {location['column']}]"
+            return self._json(200, {"errors": [{"message": message, "locations": [location]}]}, now, rate_headers=True)
+        operation = self._pick_operation(document, operation_name)
+        if isinstance(operation, dict):
+            return self._json(200, {"errors": [operation]}, now, rate_headers=True)
+        if operation.kind != "query":
+            message = f"The fake GitHub answers queries only, not a {operation.kind}."
+            return self._json(200, {"errors": [{"message": message}]}, now, rate_headers=True)
+        variable_errors = _variable_errors(document, operation, variables)
+        if variable_errors:
+            return self._json(200, {"errors": variable_errors}, now, rate_headers=True)
+        variables = {name: variables.get(name, definition.default) for name, definition in operation.variables.items()}
+        analysis = _Analysis(document, operation, variables)
+        if analysis.errors:
+            return self._json(200, {"errors": analysis.errors}, now, rate_headers=True)
+        if analysis.limits:
+            return self._json(200, {"data": None, "errors": analysis.limits}, now, rate_headers=True)
+
+        # A big page times out at GitHub's edge: the client must retry with a smaller one.
+        threshold = self.max_first_before_502
+        if threshold is not None and analysis.max_first.get("pullRequests", 0) > threshold:
+            return self._bad_gateway()
+
+        cost = analysis.cost
+        if self.rate_limit - self._used < cost:
+            return self._rate_limited(now)
+        self._used += cost
+        record.cost = cost
+
+        ctx = _Context(document, variables, cost, fault)
+        data = _execute(self._root(), operation.selections, ctx, [])
+        record.pr_nodes = ctx.pr_nodes
+        result: dict[str, Any] = {"data": data}
+        if ctx.errors:
+            result["errors"] = ctx.errors
+        response = self._json(200, result, now, rate_headers=True)
+        response.delay += self.latency_per_pr * ctx.pr_nodes + (fault.delay if fault else 0.0)
+        return response
+
+    def _pick_operation(self, document: _Document, name: str | None) -> _Operation | dict[str, Any]:
+        if not document.operations:
+            return {"message": "No operations in the document"}
+        if name:
+            for operation in document.operations:
+                if operation.name == name:
+                    return operation
+            if len(document.operations) > 1 or document.operations[0].name:
+                return {"message": f'No operation named "{name}"'}
+        if len(document.operations) > 1:
+            return {"message": "An operation name is required"}
+        return document.operations[0]
+
+    def _unauthorized(self, now: float) -> FakeResponse:
+        body = {"message": "Bad credentials", "documentation_url": DOCS_URL, "status": "401"}
+        return self._json(401, body, now)
+
+    def _bad_gateway(self) -> FakeResponse:
+        headers = {"content-type": "text/html; charset=utf-8", "x-github-request-id": self._request_id()}
+        return FakeResponse(502, headers, BAD_GATEWAY_HTML.encode(), self.latency_per_request)
+
+    def _fault_response(self, fault: Fault, now: float, repo_scoped: bool) -> FakeResponse | None:
+        """The answer for ``fault``, or None when it acts inside execution (not_found, forbidden on a repo)."""
+        kind = fault.kind
+        if kind == "unauthorized":
+            return self._unauthorized(now)
+        if kind == "disconnect":
+            return FakeResponse(0, {}, b"", self.latency_per_request, disconnect=True)
+        if kind == "bad_gateway":
+            return self._bad_gateway()
+        if kind == "gateway_timeout":
+            message = fault.message or GATEWAY_TIMEOUT_MESSAGE
+            return self._json(504, {"message": message, "documentation_url": DOCS_URL}, now)
+        if kind == "timeout":
+            message = fault.message or TIMEOUT_MESSAGE.format(request_id=self._request_id())
+            return self._json(200, {"data": None, "errors": [{"message": message}]}, now, rate_headers=True)
+        if kind == "rate_limited":
+            self.exhaust_rate_limit(fault.reset_in, "RATE_LIMIT" if fault.variant == "RATE_LIMIT" else "RATE_LIMITED")
+            return self._rate_limited(now, fault.message)
+        if kind == "secondary_rate_limit":
+            message = fault.message or (
+                f"{SECONDARY_MESSAGE} If you reach out to GitHub Support for help, please include the request ID "
+                f"{self._request_id()}."
+            )
+            extra = {} if fault.retry_after is None else {"retry-after": str(math.ceil(fault.retry_after))}
+            if fault.variant == "200":
+                return self._json(
+                    200, {"data": None, "errors": [{"message": message}]}, now, rate_headers=True, extra=extra
+                )
+            body = {
+                "documentation_url": "https://docs.github.com/free-pro-team@latest/rest/overview/"
+                "rate-limits-for-the-rest-api#about-secondary-rate-limits",
+                "message": message,
+            }
+            return self._json(403, body, now, rate_headers=True, extra=extra)
+        if kind == "forbidden" and not repo_scoped:
+            error = {
+                "type": "FORBIDDEN",
+                "extensions": {"saml_failure": True},
+                "message": fault.message or SAML_MESSAGE,
+            }
+            return self._json(200, {"data": None, "errors": [error]}, now, rate_headers=True)
+        return None
+
+    # The object graph
+
+    def _root(self) -> _Obj:
+        return _Obj(
+            "Query",
+            {
+                "viewer": self._user(self.viewer_login, viewer=True),
+                "repository": self._repository_field,
+                "search": self._search_field,
+                "node": self._node_field,
+                "rateLimit": lambda _args, ctx: self._rate_limit_obj(ctx),
+            },
+        )
+
+    def _check_fault(self, ctx: _Context, missing: _FieldError) -> None:
+        fault = ctx.fault
+        if fault is None:
+            return
+        if fault.kind == "not_found":
+            raise missing
+        if fault.kind == "forbidden":
+            raise _FieldError(fault.message or SAML_MESSAGE, "FORBIDDEN", extensions={"saml_failure": True})
+
+    def _repository_field(self, args: dict[str, Any], ctx: _Context) -> _Obj:
+        full_name = f"{args.get('owner')}/{args.get('name')}"
+        missing = _FieldError(f"Could not resolve to a Repository with the name '{full_name}'.", "NOT_FOUND")
+        self._check_fault(ctx, missing)
+        state = self._repos.get(full_name.lower())
+        if state is None:
+            raise missing
+        return self._repo_obj(state)
+
+    def _node_field(self, args: dict[str, Any], ctx: _Context) -> _Obj:
+        node = args.get("id")
+        missing = _FieldError(f"Could not resolve to a node with the global id of '{node}'", "NOT_FOUND")
+        self._check_fault(ctx, missing)
+        found = self._nodes.get(node) if isinstance(node, str) else None
+        if found is None:
+            raise missing
+        state = self._repos[found[0]]
+        return self._repo_obj(state) if found[1] is None else self._pr_obj(state, state.prs[found[1]], ctx)
+
+    def _search_field(self, args: dict[str, Any], _ctx: _Context) -> _Obj:
+        query = args.get("query") or ""
+        search = _parse_search(query)
+        count = 0
+        if args.get("type") == "ISSUE" and not search.issues_only:
+            for key, state in self._repos.items():
+                if search.repos and key not in search.repos:
+                    continue
+                if search.owners and state.data.owner.lower() not in search.owners:
+                    continue
+                count += sum(1 for pr in state.prs.values() if all(test(pr) for test in search.tests))
+        return _Obj("SearchResultItemConnection", {"issueCount": count, "pageInfo": _page_info([], False, False)})
+
+    def _rate_limit_obj(self, ctx: _Context) -> _Obj:
+        assert self._reset_at is not None
+        reset = datetime.fromtimestamp(math.ceil(self._reset_at), UTC)
+        return _Obj(
+            "RateLimit",
+            {
+                "limit": self.rate_limit,
+                "cost": ctx.cost,
+                "remaining": max(0, self.rate_limit - self._used),
+                "resetAt": _iso(reset),
+                "used": self._used,
+            },
+        )
+
+    def _user(self, login: str, viewer: bool = False) -> _Obj:
+        name = self.viewer_name if viewer else self.org.people.get(login)
+
+        def repositories(args: dict[str, Any], _ctx: _Context) -> _Obj:
+            # GitHub's default affiliations leave organisation repos out.
+            affiliations = args.get("ownerAffiliations") or ["OWNER", "COLLABORATOR"]
+            visible = [
+                state
+                for state in self._repos.values()
+                if state.data.owner == login or (viewer and "ORGANIZATION_MEMBER" in affiliations)
+            ]
+            order = args.get("orderBy") or {"field": "CREATED_AT", "direction": "ASC"}
+            by = order.get("field", "CREATED_AT")
+            if by not in ("PUSHED_AT", "CREATED_AT", "UPDATED_AT", "NAME"):
+                raise _FieldError(f"The fake GitHub cannot order repositories by {by}.")
+
+            def sort_key(state: _RepoState) -> str:
+                if by == "NAME":
+                    return state.data.name.lower()
+                return _sort_key(state.data.created_at if by == "CREATED_AT" else state.pushed_at)
+
+            pairs = sorted(((sort_key(state), state.data.database_id), state) for state in visible)
+            keys, states = [key for key, _ in pairs], [state for _, state in pairs]
+            page, page_keys, has_next, has_previous = _keyset_page(
+                keys, states, int(args["first"]), args.get("after"), order.get("direction") == "DESC"
+            )
+            return _connection_obj(
+                "Repository",
+                [self._repo_obj(state) for state in page],
+                [_keyset_cursor(*key) for key in page_keys],
+                len(visible),
+                has_next,
+                has_previous,
+            )
+
+        return _Obj(
+            "User",
+            {
+                "id": node_id("U", login),
+                "login": login,
+                "name": name,
+                "url": f"https://github.com/{login}",
+                "avatarUrl": f"https://avatars.githubusercontent.com/{login}",
+                "repositories": repositories,
+            },
+        )
+
+    def _actor(self, actor: Actor | None) -> _Obj | None:
+        if actor is None:
+            return None
+        if not actor.is_bot:
+            return self._user(actor.login)
+        return _Obj(
+            "Bot",
+            {
+                "id": node_id("BOT", actor.login),
+                "login": actor.login,
+                "url": f"https://github.com/apps/{actor.login}",
+                "avatarUrl": f"https://avatars.githubusercontent.com/in/{actor.login}",
+            },
+        )
+
+    def _repo_obj(self, state: _RepoState) -> _Obj:
+        data = state.data
+        owner_type = "User" if data.owner == self.viewer_login else "Organization"
+        owner = _Obj(
+            owner_type,
+            {
+                "id": node_id("O", data.owner),
+                "login": data.owner,
+                "name": data.owner,
+                "url": f"https://github.com/{data.owner}",
+                "avatarUrl": f"https://avatars.githubusercontent.com/{data.owner}",
+                "repositories": lambda _args, _ctx: _connection_obj("Repository", [], [], 0, False, False),
+            },
+        )
+        return _Obj(
+            "Repository",
+            {
+                "id": data.id,
+                "name": data.name,
+                "nameWithOwner": data.full_name,
+                "owner": owner,
+                "description": data.description,
+                "url": f"https://github.com/{data.full_name}",
+                "isPrivate": data.is_private,
+                "isArchived": data.is_archived,
+                "isFork": False,
+                "createdAt": _iso(data.created_at),
+                "pushedAt": _iso(state.pushed_at),
+                "pullRequests": lambda args, ctx: self._pull_requests(state, args, ctx),
+            },
+        )
+
+    def _pull_requests(self, state: _RepoState, args: dict[str, Any], ctx: _Context) -> _Obj:
+        order = args.get("orderBy") or {"field": "CREATED_AT", "direction": "ASC"}
+        by = order.get("field")
+        if by not in ("CREATED_AT", "UPDATED_AT"):
+            raise _FieldError(f"The fake GitHub cannot order pull requests by {by}.")
+        keys, prs = state.ordered(by)
+        states = args.get("states")
+        if states:
+            kept = [index for index, pr in enumerate(prs) if pr.state in states]
+            keys, prs = [keys[index] for index in kept], [prs[index] for index in kept]
+        page, page_keys, has_next, has_previous = _keyset_page(
+            keys, prs, int(args["first"]), args.get("after"), order.get("direction") == "DESC"
+        )
+        ctx.pr_nodes += len(page)
+        return _connection_obj(
+            "PullRequest",
+            [self._pr_obj(state, pr, ctx) for pr in page],
+            [_keyset_cursor(*key) for key in page_keys],
+            len(prs),
+            has_next,
+            has_previous,
+        )
+
+    def _pr_obj(self, state: _RepoState, pr: PullRequestData, ctx: _Context) -> _Obj:
+        full_name = state.data.full_name
+        url = f"https://github.com/{full_name}/pull/{pr.number}"
+
+        def label(name: str) -> _Obj:
+            color = hashlib.sha1(name.encode()).hexdigest()[:6]
+            return _Obj("Label", {"id": node_id("LA", full_name, name), "name": name, "color": color})
+
+        def review(item: ReviewData) -> _Obj:
+            return _Obj(
+                "PullRequestReview",
+                {
+                    "id": item.id,
+                    "state": item.state,
+                    "body": item.body,
+                    "url": f"{url}#pullrequestreview-{int(hashlib.sha1(item.id.encode()).hexdigest()[:8], 16)}",
+                    "submittedAt": _iso(item.submitted_at),
+                    "createdAt": _iso(item.submitted_at),
+                    "author": self._actor(item.author),
+                },
+            )
+
+        def commit(item: CommitData) -> _Obj:
+            git_actor = _Obj(
+                "GitActor",
+                {
+                    "name": item.author_name,
+                    "email": item.author_email,
+                    "date": _iso(item.authored_at),
+                    "user": self._user(item.author_login) if item.author_login else None,
+                },
+            )
+            headline, _, rest = item.message.partition("\n")
+            inner = _Obj(
+                "Commit",
+                {
+                    "id": node_id("C", item.oid),
+                    "oid": item.oid,
+                    "url": f"https://github.com/{full_name}/commit/{item.oid}",
+                    "message": item.message,
+                    "messageHeadline": headline,
+                    "messageBody": rest.strip(),
+                    "authoredDate": _iso(item.authored_at),
+                    "committedDate": _iso(item.authored_at),
+                    "author": git_actor,
+                    "committer": git_actor,
+                },
+            )
+            return _Obj(
+                "PullRequestCommit",
+                {"id": node_id("PURC", full_name, item.oid), "url": f"{url}/commits/{item.oid}", "commit": inner},
+            )
+
+        return _Obj(
+            "PullRequest",
+            {
+                "id": pr.id,
+                "number": pr.number,
+                "url": url,
+                "title": pr.title,
+                "body": pr.body,
+                "state": pr.state,
+                "isDraft": pr.is_draft,
+                "merged": pr.state == "MERGED",
+                "closed": pr.state != "OPEN",
+                "createdAt": _iso(pr.created_at),
+                "updatedAt": _iso(pr.updated_at),
+                "mergedAt": _iso(pr.merged_at),
+                "closedAt": _iso(pr.closed_at),
+                "additions": pr.additions,
+                "deletions": pr.deletions,
+                "changedFiles": pr.changed_files,
+                "headRefName": pr.head_ref,
+                "baseRefName": pr.base_ref,
+                "author": self._actor(pr.author),
+                "repository": lambda _args, _ctx: self._repo_obj(state),
+                "labels": lambda args, _ctx: _list_connection("Label", pr.labels, args, label),
+                "reviews": lambda args, _ctx: _list_connection("PullRequestReview", pr.reviews, args, review),
+                "commits": lambda args, _ctx: _list_connection("PullRequestCommit", pr.commits, args, commit),
+            },
+        )
+
+
+class FakeGitHubTransport(httpx.AsyncBaseTransport):
+    """Serves a ``FakeGitHub`` to an ``httpx.AsyncClient`` in-process."""
+
+    def __init__(self, fake: FakeGitHub) -> None:
+        self.fake = fake
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        self.fake.enter()
+        try:
+            answer = self.fake.handle(request.method, request.url.path, request.headers.multi_items(), body)
+            if answer.delay > 0:
+                await asyncio.sleep(answer.delay)
+        finally:
+            self.fake.leave()
+        if answer.disconnect:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        return httpx.Response(answer.status, headers=list(answer.headers.items()), content=answer.body, request=request)
+
+
+class FakeGitHubSyncTransport(httpx.BaseTransport):
+    """Serves a ``FakeGitHub`` to a plain ``httpx.Client`` in-process."""
+
+    def __init__(self, fake: FakeGitHub) -> None:
+        self.fake = fake
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        self.fake.enter()
+        try:
+            answer = self.fake.handle(request.method, request.url.path, request.headers.multi_items(), body)
+            if answer.delay > 0:
+                time.sleep(answer.delay)
+        finally:
+            self.fake.leave()
+        if answer.disconnect:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        return httpx.Response(answer.status, headers=list(answer.headers.items()), content=answer.body, request=request)

@@ -1,0 +1,47 @@
+"""Shared set-up for sync tests: a fake GitHub with the demo org, a database, and the real client."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tformance.core.dates import calculate_sync_date_range, start_of_day_utc, utc_now
+from tformance.core.fakes.demo_org import DEMO_TOKEN, build_demo_org
+from tformance.core.fakes.github_fake import FakeGitHub
+from tformance.core.github_client import GitHubClient
+from tformance.core.pr_store import DatabaseThread
+from tformance.core.sync_service import SyncService
+
+TODAY = utc_now().date()
+
+
+def make_fake(today: date = TODAY) -> FakeGitHub:
+    return FakeGitHub(build_demo_org(today))
+
+
+def expected_in_range(fake: FakeGitHub, repo: str, months: int = 12, today: date = TODAY) -> set[int]:
+    """The PR numbers a sync of ``months`` months must store, straight from the fake's own data."""
+    since = start_of_day_utc(calculate_sync_date_range(months, today)[0])
+    return {pr.number for pr in fake.org.repo(repo).pull_requests if pr.created_at >= since}
+
+
+async def no_sleep(_seconds: float) -> None:
+    """Waits are asserted through events, not by sleeping in tests."""
+
+
+def client(fake: FakeGitHub, *, token: str = DEMO_TOKEN, sleeps: list | None = None, **kwargs) -> GitHubClient:
+    async def record_sleep(seconds: float) -> None:
+        if sleeps is not None:
+            sleeps.append(seconds)
+
+    return GitHubClient(token, transport=fake.transport(), sleep=record_sleep, backoff_base=0.01, **kwargs)
+
+
+async def run_sync(fake: FakeGitHub, repos: list[str], *, months: int = 12, events: list | None = None, **kwargs):
+    sink = events.append if events is not None else (lambda event: None)
+    db = DatabaseThread()
+    try:
+        async with client(fake, sleeps=kwargs.pop("sleeps", None)) as github:
+            service = SyncService(github, db, sink=sink, today=TODAY, **kwargs)
+            return await service.run(repos, months)
+    finally:
+        db.close()

@@ -1,0 +1,122 @@
+"""`tformance sync` and `tformance report` as a user runs them: exit codes and one-line reasons."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tformance.core.fakes.demo_org import DEMO_TOKEN
+from tformance.core.fakes.github_server import serve_in_thread
+
+from .sync_helpers import expected_in_range, make_fake
+
+DOCS = "acme-robotics/docs"
+INFRA = "acme-robotics/infra"
+
+
+@pytest.fixture(scope="module")
+def server():
+    fake = make_fake()
+    url, stop = serve_in_thread(fake)
+    yield fake, url
+    stop()
+
+
+def tformance(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    full_env = {key: value for key, value in os.environ.items() if key not in {"GITHUB_TOKEN", "TFORMANCE_DB"}}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "tformance", *args], env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def one_line(result: subprocess.CompletedProcess) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_sync_exits_0_and_prints_a_table(tmp_path, server):
+    fake, url = server
+    db = tmp_path / "t.db"
+    result = tformance(
+        "sync", "--repo", DOCS, "--db", str(db), env={"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": url}
+    )
+    assert result.returncode == 0, result.stderr
+    assert DOCS in result.stdout and "synced" in result.stdout
+    report = tformance("report", "--db", str(db), "--format", "json")
+    data = json.loads(report.stdout)
+    assert data["total_prs"] == len(expected_in_range(fake, DOCS))
+    assert data["repos"][0]["name"] == DOCS and data["repos"][0]["status"] == "completed"
+    assert data["repos"][0]["last_synced_at"]
+
+    # Without --repo, the tracked repos are refreshed.
+    again = tformance("sync", "--db", str(db), env={"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": url})
+    assert again.returncode == 0, again.stderr
+    assert DOCS in again.stdout
+
+
+def test_sync_exits_1_when_a_repo_failed(tmp_path, server):
+    _, url = server
+    result = tformance(
+        "sync", "--repo", DOCS, "--repo", "acme-robotics/gone", "--db", str(tmp_path / "t.db"),
+        env={"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": url},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "acme-robotics/gone" in result.stderr.splitlines()[-1]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_rejected_token_exits_2_without_echoing_it(tmp_path, server):
+    _, url = server
+    secret = "ghp_" + "x" * 36
+    result = tformance(
+        "sync",
+        "--repo",
+        DOCS,
+        "--db",
+        str(tmp_path / "t.db"),
+        env={"GITHUB_TOKEN": secret, "TFORMANCE_GITHUB_URL": url},
+    )
+    assert result.returncode == 2
+    assert "GitHub rejected this token" in one_line(result)
+    assert secret not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "reason"),
+    [
+        (["sync", "--repo", DOCS], {}, "no GitHub token"),
+        (["sync", "--repo", "not-a-repo"], {"GITHUB_TOKEN": "t"}, "OWNER/NAME"),
+        (["sync", "--repo", DOCS, "--months", "zero"], {"GITHUB_TOKEN": "t"}, "--months"),
+        (["sync", "--repo", DOCS], {"GITHUB_TOKEN": "t", "SYNC_HISTORY_MONTHS": "lots"}, "SYNC_HISTORY_MONTHS"),
+        (["sync"], {"GITHUB_TOKEN": "t"}, "no repositories"),
+        (["frobnicate"], {}, "invalid choice"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(tmp_path, args, env, reason):
+    result = tformance(*args, "--db", str(tmp_path / "t.db"), env=env) if args[0] == "sync" else tformance(*args)
+    assert result.returncode == 2
+    assert reason in one_line(result)
+
+
+def test_unreachable_github_is_a_clear_failure(tmp_path):
+    result = tformance(
+        "sync", "--repo", DOCS, "--db", str(tmp_path / "t.db"),
+        env={"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": "http://127.0.0.1:9/graphql"},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "cannot reach GitHub" in one_line(result)
+
+
+def test_demo_sync_runs_offline_without_a_token(tmp_path):
+    result = tformance("sync", "--demo", "--demo-speed", "50", "--db", str(tmp_path / "demo.db"))
+    assert result.returncode == 0, result.stderr
+    assert "acme-robotics/fleet-console" in result.stdout
+    report = json.loads(tformance("report", "--db", str(tmp_path / "demo.db"), "--format", "json").stdout)
+    assert len(report["repos"]) == 5 and 500 <= report["total_prs"] <= 800

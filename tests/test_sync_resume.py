@@ -1,0 +1,86 @@
+"""A sync killed with SIGKILL mid-run resumes from the last stored page: nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tformance.core.fakes.demo_org import DEMO_TOKEN
+from tformance.core.fakes.github_server import serve_in_thread
+
+from .sync_helpers import expected_in_range, make_fake
+
+FLEET = "acme-robotics/fleet-console"
+
+
+def _count(db_path) -> int:
+    if not db_path.exists():
+        return 0
+    try:
+        with sqlite3.connect(db_path, timeout=5) as connection:
+            return connection.execute("select count(*) from pull_request").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0  # tables not created yet
+
+
+def _sync_command(db_path) -> list[str]:
+    return [sys.executable, "-m", "tformance", "sync", "--repo", FLEET, "--db", str(db_path), "--no-llm"]
+
+
+@pytest.fixture
+def served_fake():
+    fake = make_fake()
+    url, stop = serve_in_thread(fake)
+    yield fake, url
+    stop()
+
+
+def test_killed_sync_resumes_from_the_stored_cursor(tmp_path, served_fake):
+    fake, url = served_fake
+    fake.latency_per_request = 0.15
+    db_path = tmp_path / "resume.db"
+    env = {
+        **os.environ,
+        "GITHUB_TOKEN": DEMO_TOKEN,
+        "TFORMANCE_GITHUB_URL": url,
+        "TFORMANCE_PAGE_SIZE": "10",
+        "TFORMANCE_MAX_IN_FLIGHT": "2",
+    }
+    expected = expected_in_range(fake, FLEET)
+
+    process = subprocess.Popen(_sync_command(db_path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while _count(db_path) < 40 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    stored_before = _count(db_path)
+    assert 0 < stored_before < len(expected), "killed mid-sync"
+
+    with sqlite3.connect(db_path) as connection:
+        cursor, status = connection.execute(
+            "select backfill_cursor, sync_status from repository where full_name = ?", (FLEET,)
+        ).fetchone()
+    assert cursor and status == "syncing"
+    requests_before = len(fake.requests)
+
+    fake.latency_per_request = 0.0
+    result = subprocess.run(_sync_command(db_path), env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+    with sqlite3.connect(db_path) as connection:
+        numbers = [n for (n,) in connection.execute("select number from pull_request")]
+        status = connection.execute("select sync_status from repository").fetchone()[0]
+    assert sorted(numbers) == sorted(expected), "nothing lost, nothing duplicated"
+    assert status == "completed"
+    pages = [r for r in fake.requests[requests_before:] if r.operation == "RepositoryPullRequests"]
+    assert pages[0].variables["cursor"] == cursor, "continued after the last stored page"
+    fetched_again = sum(r.pr_nodes for r in pages if r.variables["order"] == "CREATED_AT")
+    assert fetched_again <= len(expected) - stored_before + 10, "did not fetch the year again"
+    assert DEMO_TOKEN not in result.stdout + result.stderr
