@@ -92,7 +92,36 @@ class SyncFinished:
         return not self.cancelled and all(result.success for result in self.results)
 
 
-SyncEvent = SyncStarted | RepoProgress | OverallProgress | RepoFinished | Notice | SyncFinished
+@dataclass(frozen=True)
+class EnrichmentProgress:
+    """The LLM stage after each committed unit of PRs; counts are for this run, ``pending`` is in the database."""
+
+    enriched: int
+    pending: int
+    failed: int
+    tokens_used: int
+    cost_usd: float
+    repo: str | None = None  # set when the unit held PRs of one repo only
+
+
+@dataclass(frozen=True)
+class EnrichmentStopped:
+    """The LLM stage stopped early (no key, key rejected, quota used up, Groq down); PRs stay pending."""
+
+    reason: str
+    pending: int = 0
+
+
+SyncEvent = (
+    SyncStarted
+    | RepoProgress
+    | OverallProgress
+    | RepoFinished
+    | Notice
+    | SyncFinished
+    | EnrichmentProgress
+    | EnrichmentStopped
+)
 EventSink = Callable[[SyncEvent], None]
 
 

@@ -510,8 +510,9 @@ def test_demo_org_is_deterministic(org: DemoOrg) -> None:
     again = build_demo_org(TODAY)
     assert again == org
     assert build_demo_org(TODAY, seed=8) != org
-    first = pr_page(FakeGitHub(org), first=100).content
-    assert pr_page(FakeGitHub(again), first=100).content == first
+    # A fixed clock: the rateLimit block's resetAt would otherwise follow the wall clock.
+    first = pr_page(FakeGitHub(org, clock=lambda: 1_750_000_000.0), first=100).content
+    assert pr_page(FakeGitHub(again, clock=lambda: 1_750_000_000.0), first=100).content == first
 
 
 def test_demo_org_is_realistic(org: DemoOrg) -> None:
