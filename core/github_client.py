@@ -139,7 +139,7 @@ class GitHubClient:
         url: str = "https://api.github.com/graphql",
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        max_in_flight: int = 6,
+        max_in_flight: int = 10,
         max_retries: int = 6,
         timeout: float = 30.0,
         backoff_base: float = 1.0,

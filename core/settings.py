@@ -13,7 +13,7 @@ DEFAULT_GITHUB_URL = "https://api.github.com/graphql"
 DEFAULT_LLM_MODEL = "openai/gpt-oss-20b"
 # Chosen by measurement in benchmarks/sync_speed.py: see the README's "Performance" section.
 DEFAULT_PAGE_SIZE = 50
-DEFAULT_MAX_IN_FLIGHT = 6
+DEFAULT_MAX_IN_FLIGHT = 10
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ class SyncService:
     db: DatabaseThread
     sink: EventSink = ignore_events
     page_size: int = 50
-    max_concurrent_repos: int = 6
+    max_concurrent_repos: int = 10
     today: date | None = None
     on_stored: Callable[[str], None] | None = None
     _states: dict[str, _RepoState] = field(default_factory=dict, init=False)
