@@ -118,5 +118,19 @@ def test_demo_sync_runs_offline_without_a_token(tmp_path):
     result = tformance("sync", "--demo", "--demo-speed", "50", "--db", str(tmp_path / "demo.db"))
     assert result.returncode == 0, result.stderr
     assert "acme-robotics/fleet-console" in result.stdout
-    report = json.loads(tformance("report", "--db", str(tmp_path / "demo.db"), "--format", "json").stdout)
+    db = str(tmp_path / "demo.db")
+    report = json.loads(tformance("report", "--db", db, "--format", "json").stdout)
     assert len(report["repos"]) == 5 and 500 <= report["total_prs"] <= 800
+    assert 0 < report["ai_share"] < 1 and report["ai_by_tool"]["claude_code"] > 0
+    assert report["cycle_time_hours"]["median"] > 0
+
+    text = tformance("report", "--db", db)
+    assert text.returncode == 0 and "AI-assisted" in text.stdout and "Cycle time" in text.stdout
+    csv_out = tformance("report", "--db", db, "--format", "csv", "--anonymize")
+    assert len(csv_out.stdout.splitlines()) > report["total_prs"]  # header + one row a PR (titles may span lines)
+    assert "acme-robotics" not in csv_out.stdout and "maria-gonzalez" not in csv_out.stdout
+    html = tmp_path / "report.html"
+    written = tformance("report", "--db", db, "--format", "html", "--output", str(html))
+    assert written.returncode == 0 and html.read_text().startswith("<!DOCTYPE html>")
+    bad = tformance("report", "--db", db, "--since", "last tuesday")
+    assert bad.returncode == 2 and "--since" in one_line(bad)

@@ -1,0 +1,442 @@
+"""Team insights: the figures behind the dashboard, ``tformance report`` and the exports.
+
+Everything comes from :func:`compute_report`, so the TUI, the report and the exports agree.
+
+Which PRs: those *created* in the period (``since``/``until``, inclusive UTC days; by default
+everything stored, i.e. the synced range), in the chosen repo, by the chosen author. Every
+headline figure counts all of them, bots included, as GitHub would; bots are listed apart in
+the author tables, and only the AI-vs-human comparison leaves automation bots out.
+
+Definitions (one line each, as the README gives them):
+
+- Volume: PRs opened (created in the period), merged, closed unmerged, still open; and
+  merges per ISO week (``YYYY-Www``) of the merge.
+- Cycle time: hours from creation to merge, merged PRs only: median, p90, and per month
+  of the merge.
+- Time to first review: hours from creation to the first review by someone other than the
+  author, bots excluded (``PullRequest.first_review_at``); PRs never reviewed are left out.
+- Review depth: mean number of reviews on merged PRs (GitHub's count of submitted
+  reviews), and the share of merged PRs with no qualifying review before the merge.
+- PR size: additions + deletions: median, p90, and buckets XS < 10 <= S < 100 <= M < 500
+  <= L < 1000 <= XL lines.
+- AI adoption: share of PRs AI-assisted (:func:`ai_verdict`), PRs per tool
+  (:func:`ai_tools`; a PR with two tools counts for each), per month of creation, per
+  repo, per author.
+- AI vs human: the same columns for AI-assisted PRs (by people, or by AI agents such as
+  Copilot's coding agent) against PRs by people without AI. Automation bots' PRs (a bot
+  author and no AI: dependabot, renovate) are on neither side: their instant, tiny,
+  unreviewed merges would flatter whichever side they joined.
+- Data health: PRs waiting for (or failed in) LLM enrichment, repos whose sync failed or
+  has not completed, and the window the stored history covers.
+
+Percentiles use linear interpolation between closest ranks (numpy's default, Excel's
+PERCENTILE.INC): the p-th percentile of n sorted values is at rank (n - 1) * p / 100. An
+empty sample gives ``None`` ("no data"), never a 0.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from itertools import chain
+from typing import Any
+
+from .dates import utc_now
+from .metrics_queries import (
+    Cell,
+    TimeSeries,
+    list_prs,
+    parse_time,
+    pr_conditions,
+    scan,
+    selected_repos,
+    tool_counts,
+)
+from .metrics_types import (
+    CLOSED,
+    GHOST,
+    MERGED,
+    OPEN,
+    SIZE_BUCKETS,
+    UNKNOWN_TOOL,
+    AIComparison,
+    AuthorRow,
+    DataHealth,
+    Distribution,
+    GroupStats,
+    MonthAIShare,
+    MonthCycleTime,
+    PRRow,
+    RepoFailure,
+    RepoRow,
+    ReportFilter,
+    SizeBucket,
+    TeamReport,
+    ToolCount,
+    WeekCount,
+    ai_tools,
+    ai_verdict,
+    distribution,
+    hours_between,
+    iso_utc,
+    iso_week,
+    percentile,
+    size_bucket,
+)
+from .models import Repository, SyncStatus, db_proxy
+
+__all__ = [
+    "CLOSED",
+    "GHOST",
+    "JSON_SCHEMA_VERSION",
+    "MERGED",
+    "OPEN",
+    "SIZE_BUCKETS",
+    "UNKNOWN_TOOL",
+    "AIComparison",
+    "AuthorRow",
+    "DataHealth",
+    "Distribution",
+    "GroupStats",
+    "MonthAIShare",
+    "MonthCycleTime",
+    "PRRow",
+    "RepoFailure",
+    "RepoRow",
+    "ReportFilter",
+    "SizeBucket",
+    "TeamReport",
+    "ToolCount",
+    "WeekCount",
+    "ai_tools",
+    "ai_verdict",
+    "compute_report",
+    "distribution",
+    "hours_between",
+    "iso_utc",
+    "iso_week",
+    "list_prs",
+    "percentile",
+    "report_to_json",
+    "size_bucket",
+]
+
+JSON_SCHEMA_VERSION = 1
+_SECONDS_PER_HOUR = 3600
+
+
+def compute_report(filters: ReportFilter | None = None, *, now: datetime | None = None) -> TeamReport:
+    """Compute every figure for the PRs ``filters`` selects, from the bound database.
+
+    Never fails on an empty selection: counts are 0, figures that need data are ``None``,
+    series are empty. ``now`` only stamps ``generated_at`` (tests pass a fixed time).
+    """
+    filters = filters or ReportFilter()
+    # One read transaction: on SQLite (WAL) both queries see the same snapshot, even while
+    # a sync writes, so the tool counts describe the same PRs as the rest.
+    with db_proxy.obj.atomic():
+        repos = selected_repos(filters)
+        conditions = pr_conditions(filters, [repo.id for repo in repos])
+        cells, series = scan(conditions)
+        tools = tool_counts(conditions)
+    return _assemble(filters, now or utc_now(), repos, cells, series, tools)
+
+
+def _assemble(
+    filters: ReportFilter,
+    now: datetime,
+    repos: list[Repository],
+    cells: list[Cell],
+    series: TimeSeries,
+    tools: Counter[str],
+) -> TeamReport:
+    by_repo: defaultdict[int, list[Cell]] = defaultdict(list)
+    by_author: defaultdict[str | None, list[Cell]] = defaultdict(list)
+    for cell in cells:
+        by_repo[cell.repo_id].append(cell)
+        by_author[cell.login].append(cell)
+    repo_rows = [
+        RepoRow(
+            name=repo.full_name,
+            status=repo.sync_status,
+            last_synced_at=repo.last_synced_at,
+            sync_error=repo.sync_error,
+            stats=_group_stats(by_repo[repo.id]),
+        )
+        for repo in repos
+    ]
+    repo_rows.sort(key=lambda row: (-row.stats.prs, row.name.lower()))
+    author_rows = [
+        AuthorRow(login or GHOST, any(cell.is_bot for cell in group), _group_stats(group))
+        for login, group in by_author.items()
+    ]
+    author_rows.sort(key=lambda row: (-row.stats.prs, row.login.lower()))
+    comparison = AIComparison(
+        ai=_group_stats([cell for cell in cells if cell.ai]),
+        human=_group_stats([cell for cell in cells if not cell.ai and not cell.is_bot]),
+        automation_prs_excluded=sum(cell.prs for cell in cells if cell.is_bot and not cell.ai),
+    )
+    health = _health(repos, cells)
+    sizes = _sorted_sizes(cells)
+
+    period_start = filters.since or (health.first_pr_at.date() if health.first_pr_at else None)
+    # Without ``until``, the period runs to the newest data: the latest sync, or PR.
+    last_sync = max((repo.last_synced_at for repo in repos if repo.last_synced_at), default=None)
+    data_end = max(filter(None, (last_sync, health.last_pr_at)), default=None)
+    period_end = filters.until or (data_end.date() if data_end else None)
+    weekly: tuple[WeekCount, ...] = ()
+    cycle_by_month: tuple[MonthCycleTime, ...] = ()
+    ai_by_month: tuple[MonthAIShare, ...] = ()
+    if cells and period_start and period_end:
+        # PRs created in the period can be merged after its end: the merge series run on
+        # to the last merge, so that they add up to the merged total.
+        last_merge = max(series.merged_per_day, default=None)
+        merges_end = max(period_end, date.fromisoformat(last_merge)) if last_merge else period_end
+        weekly = _weekly(series.merged_per_day, period_start, merges_end)
+        cycle_by_month = tuple(
+            MonthCycleTime(
+                month,
+                distribution(series.cycle_by_month.get(month, ()), _SECONDS_PER_HOUR),
+            )
+            for month in _months(period_start, merges_end)
+        )
+        ai_by_month = tuple(
+            _month_share(
+                month,
+                series.created_by_month[month, True],
+                series.created_by_month[month, False],
+            )
+            for month in _months(period_start, period_end)
+        )
+
+    return TeamReport(
+        filters=filters,
+        generated_at=now,
+        period_start=period_start,
+        period_end=period_end,
+        totals=_stats(cells, sizes),
+        weekly_merged=weekly,
+        cycle_time_by_month=cycle_by_month,
+        size_buckets=_size_buckets(sizes),
+        ai_by_tool=tuple(
+            ToolCount(tool, count) for tool, count in sorted(tools.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        ai_by_month=ai_by_month,
+        ai_vs_human=comparison,
+        repos=tuple(repo_rows),
+        authors=tuple(row for row in author_rows if not row.is_bot),
+        bots=tuple(row for row in author_rows if row.is_bot),
+        health=health,
+    )
+
+
+def _group_stats(cells: list[Cell]) -> GroupStats:
+    return _stats(cells, _sorted_sizes(cells))
+
+
+def _sorted_sizes(cells: list[Cell]) -> list[int]:
+    return sorted(chain.from_iterable(cell.sizes for cell in cells))
+
+
+def _stats(cells: list[Cell], sizes: list[int]) -> GroupStats:
+    """The columns of ``cells`` taken together; ``sizes`` are their sizes, sorted."""
+    prs = sum(cell.prs for cell in cells)
+    merged = sum(cell.merged for cell in cells)
+    ai = sum(cell.prs for cell in cells if cell.ai)
+    unreviewed = sum(cell.merged_without_review for cell in cells)
+    return GroupStats(
+        prs=prs,
+        merged=merged,
+        closed_unmerged=sum(cell.closed_unmerged for cell in cells),
+        open=sum(cell.open for cell in cells),
+        ai_assisted=ai,
+        ai_share=_share(ai, prs),
+        cycle_time_hours=distribution(_chain(cell.cycle for cell in cells), _SECONDS_PER_HOUR),
+        time_to_first_review_hours=distribution(_chain(cell.review for cell in cells), _SECONDS_PER_HOUR),
+        size_lines=Distribution(len(sizes), percentile(sizes, 50), percentile(sizes, 90)),
+        reviews_per_pr=_share(sum(cell.reviews_on_merged for cell in cells), merged),
+        merged_without_review=unreviewed,
+        merged_without_review_share=_share(unreviewed, merged),
+    )
+
+
+def _size_buckets(sorted_sizes: list[int]) -> tuple[SizeBucket, ...]:
+    buckets = []
+    below = 0
+    for label, upper in SIZE_BUCKETS:
+        up_to = len(sorted_sizes) if upper is None else bisect_left(sorted_sizes, upper)
+        buckets.append(SizeBucket(label, upper, up_to - below))
+        below = up_to
+    return tuple(buckets)
+
+
+def _health(repos: list[Repository], cells: list[Cell]) -> DataHealth:
+    # A repo whose history is exhausted is covered from its first PR, whatever the start.
+    starts = [repo.history_start for repo in repos if repo.history_start and not repo.history_exhausted]
+    synced = [repo.last_synced_at for repo in repos if repo.last_synced_at]
+    return DataHealth(
+        pending_enrichment=sum(cell.pending_enrichment for cell in cells),
+        failed_enrichment=sum(cell.failed_enrichment for cell in cells),
+        failed_repos=tuple(
+            RepoFailure(repo.full_name, repo.sync_error) for repo in repos if repo.sync_status == SyncStatus.FAILED
+        ),
+        incomplete_repos=tuple(
+            repo.full_name for repo in repos if repo.sync_status in (SyncStatus.PENDING, SyncStatus.SYNCING)
+        ),
+        covered_from=max(starts, default=None),
+        covered_until=min(synced, default=None),
+        first_pr_at=parse_time(min(cell.first_created for cell in cells)) if cells else None,
+        last_pr_at=parse_time(max(cell.last_created for cell in cells)) if cells else None,
+    )
+
+
+def _weekly(merged_per_day: Counter[str], start: date, end: date) -> tuple[WeekCount, ...]:
+    per_week: Counter[str] = Counter()
+    for day, count in merged_per_day.items():
+        per_week[iso_week(date.fromisoformat(day))] += count
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        week = iso_week(monday)
+        weeks.append(WeekCount(week, per_week[week]))
+        monday += timedelta(days=7)
+    return tuple(weeks)
+
+
+def _months(start: date, end: date) -> list[str]:
+    months = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _month_share(month: str, ai: int, other: int) -> MonthAIShare:
+    return MonthAIShare(month, ai + other, ai, _share(ai, ai + other))
+
+
+def _chain(lists: Iterable[list[float]]) -> Iterable[float]:
+    return chain.from_iterable(lists)
+
+
+def _share(part: float, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def report_to_json(report: TeamReport) -> dict[str, Any]:
+    """The report as a JSON-ready dict with stable keys (``schema_version`` 1).
+
+    Times are ISO 8601 UTC (``...Z``), dates ``YYYY-MM-DD``; hours and reviews per PR are
+    rounded to 2 decimals, shares (0..1) to 4; a figure without data is ``null``. The keys
+    are documented in the README and checked by ``tests/test_metrics.py``.
+    """
+    totals = report.totals
+    health = report.health
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "generated_at": iso_utc(report.generated_at),
+        "filters": {
+            "repo": report.filters.repo,
+            "author": report.filters.author,
+            "since": _iso_date(report.filters.since),
+            "until": _iso_date(report.filters.until),
+        },
+        "period": {"start": _iso_date(report.period_start), "end": _iso_date(report.period_end)},
+        "repos": [
+            {
+                "name": row.name,
+                "status": row.status,
+                "last_synced_at": iso_utc(row.last_synced_at),
+                "sync_error": row.sync_error,
+                **_stats_json(row.stats),
+            }
+            for row in report.repos
+        ],
+        "total_prs": totals.prs,
+        "merged_prs": totals.merged,
+        "closed_unmerged_prs": totals.closed_unmerged,
+        "open_prs": totals.open,
+        "ai_assisted_prs": totals.ai_assisted,
+        "ai_share": _round(totals.ai_share, 4),
+        "ai_by_tool": {count.tool: count.prs for count in report.ai_by_tool},
+        "ai_by_month": [
+            {
+                "month": month.month,
+                "prs": month.prs,
+                "ai_assisted": month.ai_assisted,
+                "ai_share": _round(month.share, 4),
+            }
+            for month in report.ai_by_month
+        ],
+        "cycle_time_hours": _distribution_json(totals.cycle_time_hours),
+        "cycle_time_by_month": [
+            {
+                "month": month.month,
+                "merged": month.cycle_time_hours.count,
+                "cycle_time_hours": _distribution_json(month.cycle_time_hours),
+            }
+            for month in report.cycle_time_by_month
+        ],
+        "time_to_first_review_hours": _distribution_json(totals.time_to_first_review_hours),
+        "reviews_per_pr": _round(totals.reviews_per_pr, 2),
+        "merged_without_review": totals.merged_without_review,
+        "merged_without_review_share": _round(totals.merged_without_review_share, 4),
+        "size_lines": _distribution_json(totals.size_lines),
+        "size_buckets": {bucket.label: bucket.count for bucket in report.size_buckets},
+        "weekly_merged": [{"week": week.week, "count": week.count} for week in report.weekly_merged],
+        "authors": [_author_json(row) for row in report.authors],
+        "bots": [_author_json(row) for row in report.bots],
+        "ai_vs_human": {
+            "ai": _stats_json(report.ai_vs_human.ai),
+            "human": _stats_json(report.ai_vs_human.human),
+            "automation_prs_excluded": report.ai_vs_human.automation_prs_excluded,
+        },
+        "health": {
+            "pending_enrichment": health.pending_enrichment,
+            "failed_enrichment": health.failed_enrichment,
+            "failed_repos": [{"name": f.name, "error": f.error} for f in health.failed_repos],
+            "incomplete_repos": list(health.incomplete_repos),
+            "covered_from": iso_utc(health.covered_from),
+            "covered_until": iso_utc(health.covered_until),
+            "first_pr_at": iso_utc(health.first_pr_at),
+            "last_pr_at": iso_utc(health.last_pr_at),
+        },
+    }
+
+
+def _stats_json(stats: GroupStats) -> dict[str, Any]:
+    return {
+        "prs": stats.prs,
+        "merged": stats.merged,
+        "closed_unmerged": stats.closed_unmerged,
+        "open": stats.open,
+        "ai_assisted": stats.ai_assisted,
+        "ai_share": _round(stats.ai_share, 4),
+        "cycle_time_hours": _distribution_json(stats.cycle_time_hours),
+        "time_to_first_review_hours": _distribution_json(stats.time_to_first_review_hours),
+        "size_lines": _distribution_json(stats.size_lines),
+        "reviews_per_pr": _round(stats.reviews_per_pr, 2),
+        "merged_without_review": stats.merged_without_review,
+        "merged_without_review_share": _round(stats.merged_without_review_share, 4),
+    }
+
+
+def _author_json(row: AuthorRow) -> dict[str, Any]:
+    return {"login": row.login, "is_bot": row.is_bot, **_stats_json(row.stats)}
+
+
+def _distribution_json(value: Distribution) -> dict[str, float] | None:
+    if value.median is None or value.p90 is None:
+        return None
+    return {"median": round(value.median, 2), "p90": round(value.p90, 2)}
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _iso_date(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

@@ -1,0 +1,486 @@
+"""Team metrics on hand-computed data: every expected figure below is worked out by hand.
+
+The team (created times from Monday 2025-03-03 09:00 UTC, ISO week 2025-W10):
+
+    PR        author             created  merged  1st review  size  reviews  AI verdict
+    web#1     alice              +0d      +2h     +1h            5  1        LLM yes (claude_code)
+    web#2     alice              +1d      +10h    +4h           50  2        LLM no
+    web#3     bob                +2d      +4h     -            150  0        pending, signature copilot
+    api#1     bob                +7d      +30h    +2h          600  3        LLM no despite signature
+    api#2     carol (closed)     +8d      -       +6h         1500  0        pending, no signature
+    api#3     carol (open)       +9d      -       -             99  0        LLM yes (cursor)
+    web#4     dependabot (bot)   +10d     +1h     -              2  0        LLM no: automation
+    web#5     copilot-swe-agent  +14d     +8h     +3h          300  1        LLM yes: AI agent
+
+Percentiles interpolate linearly: rank (n - 1) * p / 100.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from tformance.core.database import close_database, open_database
+from tformance.core.metrics import (
+    Distribution,
+    ReportFilter,
+    ai_tools,
+    ai_verdict,
+    compute_report,
+    iso_week,
+    list_prs,
+    percentile,
+    report_to_json,
+    size_bucket,
+)
+from tformance.core.models import PullRequest, Repository, Review, SyncStatus
+
+T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
+SYNCED = datetime(2025, 3, 31, 12, tzinfo=UTC)
+NOW = datetime(2025, 4, 1, 8, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "t.db")
+    yield database
+    close_database()
+
+
+def add_repo(full_name: str, **fields) -> Repository:
+    owner, name = full_name.split("/")
+    defaults = {"sync_status": SyncStatus.COMPLETED, "last_synced_at": SYNCED}
+    return Repository.create(full_name=full_name, owner=owner, name=name, **{**defaults, **fields})
+
+
+def add_pr(
+    repo: Repository,
+    number: int,
+    *,
+    author: str | None = "alice",
+    bot: bool = False,
+    created: datetime = T0,
+    merged_after: float | None = None,
+    closed_after: float | None = None,
+    review_after: float | None = None,
+    size: int = 10,
+    reviews: int = 0,
+    ai: bool | None = False,
+    signatures: tuple[str, ...] = (),
+    tools: tuple[str, ...] = (),
+    enrichment: str | None = None,
+    title: str = "A change",
+) -> PullRequest:
+    """A PR whose times are given in hours after its creation."""
+    merged = created + timedelta(hours=merged_after) if merged_after is not None else None
+    closed = created + timedelta(hours=closed_after) if closed_after is not None else merged
+    return PullRequest.create(
+        repo=repo,
+        number=number,
+        github_id=f"PR_{repo.name}_{number}",
+        url=f"https://github.com/{repo.full_name}/pull/{number}",
+        title=title,
+        body="body " * 100,
+        author_login=author,
+        author_is_bot=bot,
+        state="MERGED" if merged else ("CLOSED" if closed else "OPEN"),
+        created_at=created,
+        updated_at=closed or created,
+        merged_at=merged,
+        closed_at=closed,
+        first_review_at=created + timedelta(hours=review_after) if review_after is not None else None,
+        additions=size - size // 3,
+        deletions=size // 3,
+        review_count=reviews,
+        is_ai_assisted=ai,
+        signature_tools=list(signatures),
+        ai_tools_detected=list(tools),
+        enrichment_status=enrichment or ("pending" if ai is None else "done"),
+    )
+
+
+def seed_team() -> None:
+    web = add_repo("acme/web", history_start=datetime(2025, 1, 1, tzinfo=UTC))
+    api = add_repo("acme/api", history_start=datetime(2025, 2, 1, tzinfo=UTC))
+    add_repo("acme/old", sync_status=SyncStatus.FAILED, sync_error="GitHub said 404", last_synced_at=None)
+    day = timedelta(days=1)
+    add_pr(web, 1, merged_after=2, review_after=1, size=5, reviews=1, ai=True, tools=("claude_code",))
+    add_pr(web, 2, created=T0 + day, merged_after=10, review_after=4, size=50, reviews=2)
+    add_pr(web, 3, author="bob", created=T0 + 2 * day, merged_after=4, size=150, ai=None, signatures=("copilot",))
+    add_pr(
+        api,
+        1,
+        author="bob",
+        created=T0 + 7 * day,
+        merged_after=30,
+        review_after=2,
+        size=600,
+        reviews=3,
+        signatures=("cursor",),
+    )
+    add_pr(api, 2, author="carol", created=T0 + 8 * day, closed_after=5, review_after=6, size=1500, ai=None)
+    add_pr(api, 3, author="carol", created=T0 + 9 * day, size=99, ai=True, signatures=("copilot",), tools=("cursor",))
+    add_pr(web, 4, author="dependabot", bot=True, created=T0 + 10 * day, merged_after=1, size=2)
+    add_pr(
+        web,
+        5,
+        author="copilot-swe-agent",
+        bot=True,
+        created=T0 + 14 * day,
+        merged_after=8,
+        review_after=3,
+        size=300,
+        reviews=1,
+        ai=True,
+        tools=("copilot",),
+    )
+
+
+@pytest.fixture
+def team(db):
+    seed_team()
+    return compute_report(now=NOW)
+
+
+def test_volume_counts_every_state(team):
+    totals = team.totals
+    assert (totals.prs, totals.merged, totals.closed_unmerged, totals.open) == (8, 6, 1, 1)
+
+
+def test_cycle_time_median_and_p90_of_merged_prs(team):
+    # merged: 2, 10, 4, 30, 1, 8 hours -> sorted 1 2 4 8 10 30
+    assert team.totals.cycle_time_hours == Distribution(6, 6.0, 20.0)
+
+
+def test_time_to_first_review_counts_reviewed_prs_only(team):
+    # reviewed: 1, 4, 2, 6, 3 hours -> sorted 1 2 3 4 6; p90 at rank 3.6
+    assert team.totals.time_to_first_review_hours == Distribution(5, 3.0, pytest.approx(5.2))
+
+
+def test_review_depth(team):
+    totals = team.totals
+    assert totals.reviews_per_pr == pytest.approx(7 / 6)  # 1+2+0+3+0+1 reviews on 6 merged PRs
+    assert (totals.merged_without_review, totals.merged_without_review_share) == (2, pytest.approx(1 / 3))
+
+
+def test_size_median_p90_and_buckets(team):
+    # sizes sorted: 2 5 50 99 150 300 600 1500
+    assert team.totals.size_lines == Distribution(8, 124.5, pytest.approx(870.0))
+    assert [(b.label, b.count) for b in team.size_buckets] == [("XS", 2), ("S", 2), ("M", 2), ("L", 1), ("XL", 1)]
+
+
+def test_ai_adoption_uses_the_llm_verdict_then_signatures(team):
+    # AI: web#1 (LLM), web#3 (pending, signature), api#3 (LLM), web#5 (LLM); api#1 has a
+    # signature but the LLM said no.
+    assert (team.totals.ai_assisted, team.totals.ai_share) == (4, 0.5)
+    assert [(t.tool, t.prs) for t in team.ai_by_tool] == [("copilot", 2), ("claude_code", 1), ("cursor", 1)]
+    assert [(m.month, m.prs, m.ai_assisted, m.share) for m in team.ai_by_month] == [("2025-03", 8, 4, 0.5)]
+
+
+def test_weekly_merged_covers_every_week_of_the_period(team):
+    assert (team.period_start, team.period_end) == (date(2025, 3, 3), date(2025, 3, 31))
+    assert [(w.week, w.count) for w in team.weekly_merged] == [
+        ("2025-W10", 3),
+        ("2025-W11", 2),
+        ("2025-W12", 1),
+        ("2025-W13", 0),
+        ("2025-W14", 0),
+    ]
+
+
+def test_cycle_time_trend_per_month_of_merge(team):
+    assert [(m.month, m.cycle_time_hours) for m in team.cycle_time_by_month] == [
+        ("2025-03", Distribution(6, 6.0, 20.0))
+    ]
+
+
+def test_ai_vs_human_leaves_automation_bots_out(team):
+    ai, human = team.ai_vs_human.ai, team.ai_vs_human.human
+    assert team.ai_vs_human.automation_prs_excluded == 1  # dependabot
+    # AI side: web#1, web#3, api#3 and the agent's web#5
+    assert (ai.prs, ai.merged) == (4, 3)
+    assert ai.cycle_time_hours == Distribution(3, 4.0, pytest.approx(7.2))  # 2 4 8
+    assert ai.time_to_first_review_hours == Distribution(2, 2.0, pytest.approx(2.8))  # 1 3
+    assert ai.size_lines == Distribution(4, 124.5, pytest.approx(255.0))  # 5 99 150 300
+    assert ai.merged_without_review_share == pytest.approx(1 / 3)
+    # human side: web#2, api#1, api#2
+    assert (human.prs, human.merged, human.ai_assisted) == (3, 2, 0)
+    assert human.cycle_time_hours == Distribution(2, 20.0, pytest.approx(28.0))  # 10 30
+    assert human.time_to_first_review_hours == Distribution(3, 4.0, pytest.approx(5.6))  # 2 4 6
+    assert human.size_lines.median == 600
+    assert human.merged_without_review_share == 0.0
+
+
+def test_repo_and_author_tables_list_bots_apart(team):
+    assert [(r.name, r.status, r.stats.prs) for r in team.repos] == [
+        ("acme/web", "completed", 5),
+        ("acme/api", "completed", 3),
+        ("acme/old", "failed", 0),
+    ]
+    web = team.repos[0].stats
+    assert web.cycle_time_hours == Distribution(5, 4.0, pytest.approx(9.2))  # 1 2 4 8 10
+    old = team.repos[2].stats
+    assert (old.cycle_time_hours.median, old.ai_share, old.reviews_per_pr) == (None, None, None)
+    assert [a.login for a in team.authors] == ["alice", "bob", "carol"]
+    alice = team.authors[0].stats
+    assert (alice.prs, alice.ai_share, alice.cycle_time_hours) == (2, 0.5, Distribution(2, 6.0, pytest.approx(9.2)))
+    assert [(b.login, b.is_bot) for b in team.bots] == [("copilot-swe-agent", True), ("dependabot", True)]
+
+
+def test_data_health(team):
+    health = team.health
+    assert (health.pending_enrichment, health.failed_enrichment) == (2, 0)
+    assert [(f.name, f.error) for f in health.failed_repos] == [("acme/old", "GitHub said 404")]
+    assert health.covered_from == datetime(2025, 2, 1, tzinfo=UTC)  # the later of the two starts
+    assert health.covered_until == SYNCED
+    assert (health.first_pr_at, health.last_pr_at) == (T0, T0 + timedelta(days=14))
+
+
+def test_filters_by_repo_author_and_dates(db):
+    seed_team()
+    web = compute_report(ReportFilter(repo="ACME/Web"), now=NOW)
+    assert (web.totals.prs, [r.name for r in web.repos]) == (5, ["acme/web"])
+    bob = compute_report(ReportFilter(author="@Bob"), now=NOW)
+    assert (bob.totals.prs, bob.totals.cycle_time_hours.median) == (2, 17.0)  # 4 and 30 hours
+    assert [a.login for a in bob.authors] == ["bob"] and bob.bots == ()
+    # until is inclusive: api#1 is created on 2025-03-10 at 09:00
+    window = compute_report(ReportFilter(since=date(2025, 3, 4), until=date(2025, 3, 10)), now=NOW)
+    assert window.totals.prs == 3  # web#2, web#3, api#1
+    assert (window.period_start, window.period_end) == (date(2025, 3, 4), date(2025, 3, 10))
+    # api#1 merges on 2025-03-11 (W11), after the window: the series runs on to it
+    assert [(w.week, w.count) for w in window.weekly_merged] == [("2025-W10", 2), ("2025-W11", 1)]
+    assert compute_report(ReportFilter(repo="acme/nope"), now=NOW).totals.prs == 0
+
+
+def test_deleted_authors_are_ghost(db):
+    repo = add_repo("acme/web")
+    add_pr(repo, 1, author=None)
+    report = compute_report(ReportFilter(author="ghost"), now=NOW)
+    assert [(a.login, a.stats.prs) for a in report.authors] == [("ghost", 1)]
+
+
+def test_empty_database_gives_no_data_not_zeros(db):
+    report = compute_report(now=NOW)
+    assert not report.has_data
+    assert report.totals.prs == 0
+    assert report.totals.cycle_time_hours == Distribution(0, None, None)
+    assert (report.totals.ai_share, report.totals.reviews_per_pr, report.totals.merged_without_review_share) == (
+        None,
+        None,
+        None,
+    )
+    assert (report.weekly_merged, report.ai_by_month, report.ai_by_tool, report.repos) == ((), (), (), ())
+    data = report_to_json(report)
+    assert data["cycle_time_hours"] is None and data["ai_share"] is None and data["weekly_merged"] == []
+
+
+def test_no_merged_prs(db):
+    repo = add_repo("acme/web")
+    add_pr(repo, 1, review_after=5)
+    add_pr(repo, 2, created=T0 + timedelta(days=1), closed_after=3)
+    report = compute_report(now=NOW)
+    assert report.totals.cycle_time_hours == Distribution(0, None, None)
+    assert (report.totals.reviews_per_pr, report.totals.merged_without_review_share) == (None, None)
+    assert report.totals.time_to_first_review_hours == Distribution(1, 5.0, 5.0)
+    assert {w.count for w in report.weekly_merged} == {0}
+    assert [m.cycle_time_hours.median for m in report.cycle_time_by_month] == [None]
+
+
+def test_a_single_pr_is_its_own_median_and_p90(db):
+    add_pr(add_repo("acme/web"), 1, merged_after=5.5, review_after=0.25, size=42)
+    totals = compute_report(now=NOW).totals
+    assert totals.cycle_time_hours == Distribution(1, 5.5, 5.5)
+    assert totals.time_to_first_review_hours == Distribution(1, 0.25, 0.25)
+    assert totals.size_lines == Distribution(1, 42, 42)
+
+
+def test_reviews_by_the_author_or_bots_are_not_a_first_review(db):
+    # The sync leaves first_review_at empty when the only reviews are the author's or a bot's.
+    pr = add_pr(add_repo("acme/web"), 1, merged_after=3, reviews=2)
+    Review.create(pull_request=pr, github_id="R1", author_login="alice", state="COMMENTED", submitted_at=T0)
+    Review.create(
+        pull_request=pr,
+        github_id="R2",
+        author_login="coderabbit",
+        author_is_bot=True,
+        state="APPROVED",
+        submitted_at=T0 + timedelta(hours=1),
+    )
+    totals = compute_report(now=NOW).totals
+    assert totals.time_to_first_review_hours == Distribution(0, None, None)
+    assert (totals.merged_without_review, totals.reviews_per_pr) == (1, 2.0)
+
+
+def test_a_review_after_the_merge_does_not_count_as_reviewed(db):
+    add_pr(add_repo("acme/web"), 1, merged_after=2, review_after=5)
+    totals = compute_report(now=NOW).totals
+    assert totals.merged_without_review == 1
+    assert totals.time_to_first_review_hours.median == 5.0
+
+
+def test_clock_skew_never_gives_negative_durations(db):
+    add_pr(add_repo("acme/web"), 1, merged_after=4, review_after=-0.001)
+    assert compute_report(now=NOW).totals.time_to_first_review_hours.median == 0.0
+
+
+def test_sql_verdict_agrees_with_the_python_rule(team):
+    rows = list(list_prs())
+    assert len(rows) == 8
+    assert sum(row.ai_assisted for row in rows) == team.totals.ai_assisted
+    by_number = {(row.repo, row.number): row for row in rows}
+    assert by_number["acme/web", 3].ai_verdict_source == "signatures"
+    assert by_number["acme/api", 3].ai_tools == ("cursor",)
+    assert by_number["acme/web", 3].cycle_time_hours == 4.0
+
+
+@pytest.mark.parametrize(
+    ("llm", "signatures", "expected"),
+    [(True, [], True), (False, ["copilot"], False), (None, ["copilot"], True), (None, [], False)],
+)
+def test_ai_verdict(llm, signatures, expected):
+    assert ai_verdict(llm, signatures) is expected
+
+
+def test_ai_tools_prefer_the_llm():
+    assert ai_tools(["cursor"], ["copilot"]) == ("cursor",)
+    assert ai_tools([], ["copilot"]) == ("copilot",)
+    assert ai_tools(None, None) == ()
+
+
+def test_percentile_interpolates_linearly():
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([1, 2, 3, 4], 90) == pytest.approx(3.7)
+    assert percentile([7], 90) == 7
+    assert percentile([], 50) is None
+
+
+@pytest.mark.parametrize(("lines", "bucket"), [(0, "XS"), (9, "XS"), (10, "S"), (499, "M"), (999, "L"), (1000, "XL")])
+def test_size_buckets(lines, bucket):
+    assert size_bucket(lines) == bucket
+
+
+def test_iso_weeks_at_year_ends():
+    assert iso_week(date(2024, 12, 30)) == "2025-W01"
+    assert iso_week(date(2021, 1, 3)) == "2020-W53"
+
+
+STATS_KEYS = {
+    "prs": int,
+    "merged": int,
+    "closed_unmerged": int,
+    "open": int,
+    "ai_assisted": int,
+    "ai_share": (float, type(None)),
+    "cycle_time_hours": (dict, type(None)),
+    "time_to_first_review_hours": (dict, type(None)),
+    "size_lines": (dict, type(None)),
+    "reviews_per_pr": (float, type(None)),
+    "merged_without_review": int,
+    "merged_without_review_share": (float, type(None)),
+}
+
+
+def _check(obj: dict, schema: dict) -> None:
+    assert set(obj) == set(schema), set(obj) ^ set(schema)
+    for key, kind in schema.items():
+        assert isinstance(obj[key], kind), (key, obj[key])
+
+
+def _check_distribution(value) -> None:
+    if value is not None:
+        _check(value, {"median": float, "p90": float})
+
+
+def test_json_schema(team):
+    import json
+
+    data = json.loads(json.dumps(report_to_json(team)))  # survives a round trip
+    optional_str = (str, type(None))
+    _check(
+        data,
+        {
+            "schema_version": int,
+            "generated_at": str,
+            "filters": dict,
+            "period": dict,
+            "repos": list,
+            "total_prs": int,
+            "merged_prs": int,
+            "closed_unmerged_prs": int,
+            "open_prs": int,
+            "ai_assisted_prs": int,
+            "ai_share": float,
+            "ai_by_tool": dict,
+            "ai_by_month": list,
+            "cycle_time_hours": dict,
+            "cycle_time_by_month": list,
+            "time_to_first_review_hours": dict,
+            "reviews_per_pr": float,
+            "merged_without_review": int,
+            "merged_without_review_share": float,
+            "size_lines": dict,
+            "size_buckets": dict,
+            "weekly_merged": list,
+            "authors": list,
+            "bots": list,
+            "ai_vs_human": dict,
+            "health": dict,
+        },
+    )
+    assert data["schema_version"] == 1 and data["generated_at"] == "2025-04-01T08:00:00Z"
+    _check(
+        data["filters"], {"repo": optional_str, "author": optional_str, "since": optional_str, "until": optional_str}
+    )
+    assert data["period"] == {"start": "2025-03-03", "end": "2025-03-31"}
+    for repo in data["repos"]:
+        _check(
+            repo, {"name": str, "status": str, "last_synced_at": optional_str, "sync_error": optional_str} | STATS_KEYS
+        )
+    assert data["repos"][0]["last_synced_at"] == "2025-03-31T12:00:00Z"
+    assert (data["total_prs"], data["merged_prs"], data["ai_assisted_prs"], data["ai_share"]) == (8, 6, 4, 0.5)
+    assert data["ai_by_tool"] == {"copilot": 2, "claude_code": 1, "cursor": 1}
+    assert data["cycle_time_hours"] == {"median": 6.0, "p90": 20.0}
+    assert data["time_to_first_review_hours"] == {"median": 3.0, "p90": 5.2}
+    assert data["size_buckets"] == {"XS": 2, "S": 2, "M": 2, "L": 1, "XL": 1}
+    assert data["weekly_merged"][0] == {"week": "2025-W10", "count": 3}
+    for week in data["weekly_merged"]:
+        _check(week, {"week": str, "count": int})
+    for month in data["ai_by_month"]:
+        _check(month, {"month": str, "prs": int, "ai_assisted": int, "ai_share": (float, type(None))})
+    for month in data["cycle_time_by_month"]:
+        _check(month, {"month": str, "merged": int, "cycle_time_hours": (dict, type(None))})
+        _check_distribution(month["cycle_time_hours"])
+    for author in data["authors"] + data["bots"]:
+        _check(author, {"login": str, "is_bot": bool} | STATS_KEYS)
+        for key in ("cycle_time_hours", "time_to_first_review_hours", "size_lines"):
+            _check_distribution(author[key])
+    assert [a["login"] for a in data["bots"]] == ["copilot-swe-agent", "dependabot"]
+    _check(data["ai_vs_human"], {"ai": dict, "human": dict, "automation_prs_excluded": int})
+    _check(data["ai_vs_human"]["ai"], STATS_KEYS)
+    _check(data["ai_vs_human"]["human"], STATS_KEYS)
+    _check(
+        data["health"],
+        {
+            "pending_enrichment": int,
+            "failed_enrichment": int,
+            "failed_repos": list,
+            "incomplete_repos": list,
+            "covered_from": optional_str,
+            "covered_until": optional_str,
+            "first_pr_at": optional_str,
+            "last_pr_at": optional_str,
+        },
+    )
+    assert data["health"]["failed_repos"] == [{"name": "acme/old", "error": "GitHub said 404"}]
+
+
+def test_series_add_up_to_the_totals_even_with_a_stale_sync(db):
+    repo = add_repo("acme/web", last_synced_at=T0)  # synced before its newest PRs were stored
+    add_pr(repo, 1, merged_after=1)
+    add_pr(repo, 2, created=T0 + timedelta(days=40), merged_after=24 * 30)
+    report = compute_report(now=NOW)
+    assert report.period_end == date(2025, 4, 12)
+    assert sum(w.count for w in report.weekly_merged) == report.totals.merged == 2
+    assert sum(m.prs for m in report.ai_by_month) == report.totals.prs == 2
+    assert [m.month for m in report.cycle_time_by_month] == ["2025-03", "2025-04", "2025-05"]

@@ -1,0 +1,138 @@
+"""The report as text, CSV and HTML, and anonymized for sharing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+
+from tformance.core.anonymize import Anonymizer
+from tformance.core.database import close_database, open_database
+from tformance.core.metrics import ReportFilter, compute_report, list_prs, report_to_json
+from tformance.core.report_formats import CSV_COLUMNS, render_csv, render_html, render_text
+
+from .test_metrics import NOW, T0, add_pr, add_repo, seed_team
+
+NASTY_TITLE = 'Fix "quotes", commas,\nnewlines <script>alert(1)</script> [bold]x[/] & more'
+REAL_NAMES = ("alice", "bob", "carol", "dependabot", "copilot-swe-agent", "acme/web", "acme/api", "acme")
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "t.db")
+    yield database
+    close_database()
+
+
+@pytest.fixture
+def team(db):
+    seed_team()
+    add_pr(add_repo("acme/web-tools"), 9, author="bob", created=T0 + timedelta(days=3), title=NASTY_TITLE)
+    return compute_report(now=NOW)
+
+
+def test_text_summary_shows_the_headline_figures(team):
+    text = render_text(team, console_width=100)
+    assert "Team insights: all repos" in text
+    assert "9 opened · 6 merged · 1 closed unmerged · 2 open" in text
+    assert "median 6.0 h · p90 20.0 h (6 PRs)" in text
+    assert "AI-assisted vs human" in text and "Bots (listed apart)" in text
+    assert "Sync failed: acme/old: GitHub said 404" in text
+    assert "\x1b[" not in text  # no colour codes in a string
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_text_prints_markup_in_names_as_is(db):
+    add_pr(add_repo("acme/web"), 1, author="[bold]x[/]", merged_after=1)
+    assert "[bold]x[/]" in render_text(compute_report(now=NOW))
+
+
+def test_text_says_when_there_is_nothing_to_measure(db):
+    text = render_text(compute_report(now=NOW))
+    assert "No pull requests match this selection" in text
+
+
+def test_csv_has_a_header_and_one_row_per_pr(team):
+    out = io.StringIO()
+    assert render_csv(None, out) == 9
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == list(CSV_COLUMNS)
+    assert len(rows) == 10
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    nasty = next(r for r in records if r["repo"] == "acme/web-tools")
+    assert nasty["title"] == NASTY_TITLE  # commas, quotes and newlines round-trip
+    first = next(r for r in records if r["repo"] == "acme/web" and r["number"] == "1")
+    assert first["created_at"] == "2025-03-03T09:00:00Z"
+    assert (first["cycle_time_hours"], first["time_to_first_review_hours"]) == ("2.00", "1.00")
+    assert (first["size"], first["size_bucket"], first["ai_assisted"], first["ai_tools"]) == (
+        "5",
+        "XS",
+        "true",
+        "claude_code",
+    )
+    assert first["merged_without_review"] == "false"
+
+
+def test_csv_follows_the_filters_and_defuses_formulas(db):
+    web = add_repo("acme/web")
+    add_pr(web, 1, title="=HYPERLINK(1)")
+    add_pr(add_repo("acme/api"), 2)
+    out = io.StringIO()
+    assert render_csv(ReportFilter(repo="acme/web"), out) == 1
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[1][CSV_COLUMNS.index("title")] == "'=HYPERLINK(1)"
+
+
+def test_html_is_self_contained_and_escapes_every_text(team):
+    page = render_html(team, list_prs())
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "[bold]x[/]" in page  # shown as typed, not interpreted
+    assert "http://" not in page and "https://" not in page
+    assert not re.search(r"""(src|href)\s*=|@import|url\(""", page, re.IGNORECASE)
+    assert page.count("<svg") == 4  # weekly, cycle per month, AI share per month, sizes
+    assert "acme/web-tools" in page and "Sync failed: acme/old: GitHub said 404" in page
+
+
+def test_html_of_an_empty_database(db):
+    page = render_html(compute_report(now=NOW))
+    assert "nothing to measure yet" in page and "<svg" not in page
+
+
+def test_anonymized_outputs_name_no_one(team):
+    anonymizer = Anonymizer.from_database()
+    report = anonymizer.report(team)
+    out = io.StringIO()
+    render_csv(None, out, anonymizer=anonymizer)
+    outputs = {
+        "json": json.dumps(report_to_json(report)),
+        "text": render_text(report),
+        "html": render_html(report, map(anonymizer.pr, list_prs())),
+        "csv": out.getvalue(),
+    }
+    for kind, output in outputs.items():
+        for name in REAL_NAMES:
+            assert not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", output, re.IGNORECASE), (kind, name)
+    # The same person has the same pseudonym in the report and in the CSV.
+    bob = anonymizer.login("bob")
+    assert bob.startswith("author-") and bob in outputs["json"] and bob in outputs["csv"]
+    assert anonymizer.login("dependabot", is_bot=True).startswith("bot-")
+    assert anonymizer.repo("acme/web").startswith("repo-")
+
+
+def test_anonymized_titles_lose_names_and_keep_the_rest():
+    anonymizer = Anonymizer(people=["alice"], repos=["acme/web"])
+    assert anonymizer.text("Port acme/web fix by @Alice to web") == "Port repo-01 fix by @author-01 to repo-01"
+    assert anonymizer.text("Malice aforethought") == "Malice aforethought"  # inside a word: kept
+
+
+def test_pseudonyms_are_stable_across_runs(team):
+    first, second = Anonymizer.from_database(), Anonymizer.from_database()
+    for name in ("alice", "bob", "carol"):
+        assert first.login(name) == second.login(name) == first.login(name.upper())
+    assert len({first.login(name) for name in ("alice", "bob", "carol")}) == 3
