@@ -84,3 +84,33 @@ def test_killed_sync_resumes_from_the_stored_cursor(tmp_path, served_fake):
     fetched_again = sum(r.pr_nodes for r in pages if r.variables["order"] == "CREATED_AT")
     assert fetched_again <= len(expected) - stored_before + 10, "did not fetch the year again"
     assert DEMO_TOKEN not in result.stdout + result.stderr
+
+
+def test_ctrl_c_stops_cleanly_and_saves_state(tmp_path, served_fake):
+    fake, url = served_fake
+    fake.latency_per_request = 0.15
+    db_path = tmp_path / "interrupt.db"
+    env = {**os.environ, "GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": url, "TFORMANCE_PAGE_SIZE": "10"}
+    process = subprocess.Popen(
+        _sync_command(db_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while _count(db_path) < 30 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "resume" in stderr and "Traceback" not in stderr
+    with sqlite3.connect(db_path) as connection:
+        status, error, cursor = connection.execute(
+            "select sync_status, sync_error, backfill_cursor from repository"
+        ).fetchone()
+    assert status == "pending" and "interrupted" in error and cursor
+
+    fake.latency_per_request = 0.0
+    result = subprocess.run(_sync_command(db_path), env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db_path) as connection:
+        numbers = [n for (n,) in connection.execute("select number from pull_request")]
+    assert sorted(numbers) == sorted(expected_in_range(fake, FLEET))
