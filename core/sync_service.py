@@ -33,7 +33,7 @@ from .events import (
     SyncStarted,
     ignore_events,
 )
-from .github_client import GitHubClient, WaitNotice
+from .github_client import GitHubClient, PullRequestPage, WaitNotice
 from .models import Repository, SyncStatus
 from .pr_records import PullRequestRecord, commit_from_node, record_from_node, review_from_node
 from .pr_store import DatabaseThread
@@ -233,53 +233,78 @@ class SyncService:
 
     async def _backfill(self, state: _RepoState, since: datetime) -> None:
         """Newest-first by creation; stop at the first PR older than ``since``."""
-        repo = state.repo
-        cursor = repo.backfill_cursor
-        while True:
-            page = await self.github.pull_request_page(
-                repo.owner,
-                repo.name,
-                cursor=cursor,
-                order="CREATED_AT",
-                page_size=repo.page_size or self.page_size,
-                label=repo.full_name,
-            )
-            records = [record_from_node(node) for node in page.nodes]
-            in_range = [record for record in records if record.created_at >= since]
-            done = len(in_range) < len(records) or not page.has_next_page
-            fields: dict = {"backfill_cursor": page.end_cursor, "page_size": page.page_size}
-            if done:
-                fields.update(
-                    backfill_cursor=None,
-                    backfill_complete=True,
-                    history_start=since,
-                    history_exhausted=not page.has_next_page and len(in_range) == len(records),
-                )
-            await self._store(state, await self._complete(in_range, repo.full_name), fields)
-            if done:
-                return
-            cursor = page.end_cursor
+
+        def keep(records: list[PullRequestRecord]) -> list[PullRequestRecord]:
+            return [record for record in records if record.created_at >= since]
+
+        def resume_fields(page: PullRequestPage, kept: int, total: int, done: bool) -> dict:
+            if not done:
+                return {"backfill_cursor": page.end_cursor, "page_size": page.page_size}
+            return {
+                "backfill_cursor": None,
+                "page_size": page.page_size,
+                "backfill_complete": True,
+                "history_start": since,
+                "history_exhausted": not page.has_next_page and kept == total,
+            }
+
+        await self._walk(state, "CREATED_AT", state.repo.backfill_cursor, keep, resume_fields)
 
     async def _refresh(self, state: _RepoState, since: datetime, watermark: datetime) -> None:
         """Newest-first by update; stop at the first PR not updated since the watermark."""
+
+        def keep(records: list[PullRequestRecord]) -> list[PullRequestRecord]:
+            return [record for record in records if record.updated_at >= watermark]
+
+        def page_fields(page: PullRequestPage, kept: int, total: int, done: bool) -> dict:
+            return {"page_size": page.page_size}
+
+        # Refreshed PRs created before the window stay out: the window is what the metrics cover.
+        await self._walk(state, "UPDATED_AT", None, keep, page_fields, lambda r: r.created_at >= since)
+
+    async def _walk(
+        self,
+        state: _RepoState,
+        order: str,
+        cursor: str | None,
+        keep: Callable[[list[PullRequestRecord]], list[PullRequestRecord]],
+        fields_for: Callable[[PullRequestPage, int, int, bool], dict],
+        store_if: Callable[[PullRequestRecord], bool] = lambda record: True,
+    ) -> None:
+        """Page through a repo's PRs newest first until ``keep`` drops one or the pages end.
+
+        The next page is requested while this one's follow-ups and database write run: on
+        GitHub's latency that overlap is most of a repo's speed. Pages are still stored in
+        order, each with the cursor after it, so a resume point is never ahead of the data.
+        """
         repo = state.repo
-        cursor = None
-        while True:
-            page = await self.github.pull_request_page(
-                repo.owner,
-                repo.name,
-                cursor=cursor,
-                order="UPDATED_AT",
-                page_size=repo.page_size or self.page_size,
-                label=repo.full_name,
+
+        def fetch(after: str | None, size: int) -> asyncio.Task[PullRequestPage]:
+            return asyncio.create_task(
+                self.github.pull_request_page(
+                    repo.owner, repo.name, cursor=after, order=order, page_size=size, label=repo.full_name
+                )
             )
-            records = [record_from_node(node) for node in page.nodes]
-            fresh = [record for record in records if record.updated_at >= watermark]
-            wanted = [record for record in fresh if record.created_at >= since]
-            await self._store(state, await self._complete(wanted, repo.full_name), {"page_size": page.page_size})
-            if len(fresh) < len(records) or not page.has_next_page:
-                return
-            cursor = page.end_cursor
+
+        pending = fetch(cursor, repo.page_size or self.page_size)
+        try:
+            while True:
+                page = await pending
+                records = [record_from_node(node) for node in page.nodes]
+                kept = keep(records)
+                done = len(kept) < len(records) or not page.has_next_page
+                if not done:
+                    pending = fetch(page.end_cursor, page.page_size)
+                wanted = [record for record in kept if store_if(record)]
+                complete = await self._complete(wanted, repo.full_name)
+                await self._store(state, complete, fields_for(page, len(kept), len(records), done))
+                if done:
+                    return
+        finally:
+            if not pending.done():
+                pending.cancel()
+            elif not pending.cancelled():
+                pending.exception()  # a prefetch that failed after an earlier error: already handled
 
     async def _complete(self, records: list[PullRequestRecord], label: str) -> list[PullRequestRecord]:
         """Fetch the reviews and commits that did not fit in the list query's nested pages."""
