@@ -134,3 +134,62 @@ def test_demo_sync_runs_offline_without_a_token(tmp_path):
     assert written.returncode == 0 and html.read_text().startswith("<!DOCTYPE html>")
     bad = tformance("report", "--db", db, "--since", "last tuesday")
     assert bad.returncode == 2 and "--since" in one_line(bad)
+
+
+@pytest.fixture
+def groq_server():
+    from tformance.core.fakes.groq_fake import DEMO_GROQ_KEY, FakeGroq
+    from tformance.core.fakes.groq_fake import serve_in_thread as serve_groq
+
+    fake = FakeGroq()
+    url, stop = serve_groq(fake)
+    yield fake, url, DEMO_GROQ_KEY
+    stop()
+
+
+def test_sync_enriches_with_the_llm_through_the_real_sdk(tmp_path, server, groq_server):
+    _, github_url = server
+    groq, groq_url, key = groq_server
+    db = tmp_path / "t.db"
+    env = {
+        "GITHUB_TOKEN": DEMO_TOKEN,
+        "TFORMANCE_GITHUB_URL": github_url,
+        "GROQ_API_KEY": key,
+        "GROQ_BASE_URL": groq_url,
+    }
+    result = tformance("sync", "--repo", DOCS, "--db", str(db), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "AI summaries:" in result.stdout and "enriched" in result.stdout
+    assert groq.calls, "the sync called the LLM"
+    assert key not in result.stdout + result.stderr
+    report = json.loads(tformance("report", "--db", str(db), "--format", "json").stdout)
+    assert report["health"]["pending_enrichment"] == 0
+
+
+def test_sync_without_a_groq_key_still_succeeds_and_says_how_to_finish(tmp_path, server):
+    _, url = server
+    db = tmp_path / "t.db"
+    result = tformance(
+        "sync", "--repo", DOCS, "--db", str(db), env={"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": url}
+    )
+    assert result.returncode == 0, result.stderr
+    combined = result.stdout + result.stderr
+    assert "GROQ_API_KEY" in combined and "tformance enrich" in combined
+    report = json.loads(tformance("report", "--db", str(db), "--format", "json").stdout)
+    assert report["health"]["pending_enrichment"] == report["total_prs"]
+    assert report["ai_assisted_prs"] > 0, "stage-1 signatures still mark AI PRs"
+
+    enrich = tformance("enrich", "--db", str(db))
+    assert enrich.returncode == 1 and "GROQ_API_KEY" in one_line(enrich)
+
+
+def test_dry_run_shows_what_would_leave_the_machine_and_sends_nothing(tmp_path, server):
+    fake, url = server
+    before = len(fake.requests)
+    result = tformance(
+        "sync", "--repo", DOCS, "--db", str(tmp_path / "t.db"), "--dry-run",
+        env={"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": url},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "title" in result.stdout and "nothing was fetched or sent" in result.stdout.replace("\n", " ")
+    assert {r.operation for r in fake.requests[before:]} == {"PullRequestCounts"}

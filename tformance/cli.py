@@ -41,6 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--no-llm", action="store_true", help="skip the LLM enrichment")
     sync.add_argument("--demo", dest="sub_demo", action="store_true", help="sync the demo organisation offline")
     sync.add_argument("--demo-speed", dest="sub_demo_speed", type=float, help=argparse.SUPPRESS)
+    sync.add_argument(
+        "--dry-run", action="store_true", help="show what would be fetched and sent to the LLM; send nothing"
+    )
+    sync.add_argument(
+        "--llm-mode", choices=("live", "batch"), default="live", help="batch: Groq Batch API, collect later"
+    )
+
+    enrich = sub.add_parser("enrich", help="finish the AI detection and summaries still pending (LLM)")
+    enrich.add_argument("--db", dest="sub_db", help="database path or URL")
+    enrich.add_argument("--demo", dest="sub_demo", action="store_true", help="enrich the demo database")
+    enrich.add_argument("--llm-mode", choices=("live", "batch"), default="live", help="batch: Groq Batch API")
+    enrich.add_argument("--dry-run", action="store_true", help="show which fields would leave the machine")
 
     report = sub.add_parser("report", help="print the dashboard metrics")
     report.add_argument("--db", dest="sub_db", help="database path or URL")
@@ -99,6 +111,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .report_command import run_report
 
         return run_report(args)
+    if args.command == "enrich":
+        from .enrich_command import run_enrich
+
+        return run_enrich(args)
     if args.command == "detect":
         from .detect_command import run
 

@@ -1,4 +1,9 @@
-"""`tformance sync`: the same sync as the app, headless, with terminal progress bars."""
+"""`tformance sync`: the same sync as the app, headless, with terminal progress bars.
+
+The LLM stage runs beside the fetch (it starts on the first stored page). It never turns the
+exit code red: without a key, or with Groq down, PRs keep their signature verdicts and stay
+pending for `tformance enrich`.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,16 @@ import re
 import sys
 
 from rich.console import Console
+from rich.text import Text
 
 from .cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from .core.database import open_database
+from .core.dates import calculate_sync_date_range
+from .core.enricher import Enricher, EnrichmentSummary, count_pending
 from .core.errors import GitHubAuthError, GitHubError
 from .core.events import SyncFinished
+from .core.llm_cost import estimate_llm_cost, format_cost
+from .core.llm_prompt import describe_outgoing_fields
 from .core.models import Repository
 from .core.pr_store import DatabaseThread
 from .core.services import Services, build_services
@@ -21,6 +31,7 @@ from .core.sync_service import SyncService
 from .terminal_progress import TerminalProgress, results_table
 
 _REPO_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+DEMO_CLI_SPEED = 8.0  # the headless demo has no one watching bars: run it briskly
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -31,7 +42,7 @@ def run_sync(args: argparse.Namespace) -> int:
     for name in args.repo:
         if not _REPO_NAME.match(name):
             raise UsageError(f"--repo must look like OWNER/NAME, got {name!r}")
-    services = build_services(settings, demo_speed=args.demo_speed * 8)
+    services = build_services(settings, demo_speed=args.demo_speed * DEMO_CLI_SPEED)
     token = services.initial_token()
     if not token:
         raise UsageError("no GitHub token: set GITHUB_TOKEN (a classic token with `repo` and `read:org`)")
@@ -44,8 +55,11 @@ def run_sync(args: argparse.Namespace) -> int:
         )
     stdout = Console()
     stderr = Console(stderr=True)
+    if args.dry_run:
+        return asyncio.run(_dry_run(services, token, repos, months, stdout))
+    use_llm = not args.no_llm
     try:
-        finished = asyncio.run(_sync(services, token, repos, months, stderr))
+        finished, enrichment = asyncio.run(_sync(services, token, repos, months, stderr, use_llm, args))
     except GitHubAuthError as error:
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -53,10 +67,11 @@ def run_sync(args: argparse.Namespace) -> int:
         print(f"tformance: sync failed: {error}", file=sys.stderr)
         return EXIT_FAILED
     stdout.print(results_table(finished))
+    if enrichment is not None:
+        stdout.print(Text(enrichment.describe()))
+    elif not use_llm:
+        stdout.print(Text("AI summaries skipped (--no-llm): run `tformance enrich` to add them."))
     failed = [result for result in finished.results if not result.success]
-    if finished.cancelled:
-        print("tformance: sync cancelled; run it again to resume", file=sys.stderr)
-        return EXIT_FAILED
     if failed:
         reasons = "; ".join(f"{result.repo}: {result.error}" for result in failed)
         print(f"tformance: {len(failed)} of {len(finished.results)} repositories failed: {reasons}", file=sys.stderr)
@@ -72,7 +87,25 @@ def _default_repos(services: Services) -> list[str]:
     return [repo.full_name for repo in services.demo_fake.org.repos]
 
 
-async def _sync(services: Services, token: str, repos: list[str], months: int, console: Console) -> SyncFinished:
+def _enricher(services: Services, db: DatabaseThread, sink, args: argparse.Namespace) -> Enricher:  # type: ignore[no-untyped-def]
+    settings = services.settings
+    if services.demo:
+        from .core.fakes.groq_fake import build_demo_llm
+
+        llm, _fake = build_demo_llm(args.demo_speed * DEMO_CLI_SPEED)
+        return Enricher(llm, db, batch_size=settings.llm_batch_size, sink=sink, model=llm.model)
+    return Enricher.from_settings(settings, db, sink=sink)
+
+
+async def _sync(
+    services: Services,
+    token: str,
+    repos: list[str],
+    months: int,
+    console: Console,
+    use_llm: bool,
+    args: argparse.Namespace,
+) -> tuple[SyncFinished, EnrichmentSummary | None]:
     db = DatabaseThread()
     try:
         async with services.github(token) as github:
@@ -82,6 +115,7 @@ async def _sync(services: Services, token: str, repos: list[str], months: int, c
             for warning in info.warnings():
                 console.print(f"Note: {warning}", style="yellow", markup=False)
             with TerminalProgress(console) as progress:
+                enricher = _enricher(services, db, progress, args) if use_llm else None
                 service = SyncService(
                     github,
                     db,
@@ -89,7 +123,38 @@ async def _sync(services: Services, token: str, repos: list[str], months: int, c
                     page_size=services.settings.page_size,
                     max_concurrent_repos=services.settings.max_in_flight,
                     today=services.today,
+                    on_stored=enricher.notify if enricher else None,
                 )
-                return await service.run(repos, months)
+                fetch_done = asyncio.Event()
+                enrich_task = asyncio.create_task(enricher.run(fetch_done)) if enricher else None
+                try:
+                    finished = await service.run(repos, months)
+                except BaseException:
+                    if enrich_task is not None:
+                        enrich_task.cancel()
+                        await asyncio.gather(enrich_task, return_exceptions=True)
+                    raise
+                fetch_done.set()
+                summary = await enrich_task if enrich_task is not None else None
+                return finished, summary
     finally:
         db.close()
+
+
+async def _dry_run(services: Services, token: str, repos: list[str], months: int, console: Console) -> int:
+    """Count what a sync would fetch and what the LLM would see and cost; fetch and send nothing."""
+    start, _ = calculate_sync_date_range(months, services.today)
+    async with services.github(token) as github:
+        counts = await github.count_pull_requests([f"repo:{name} is:pr created:>={start:%Y-%m-%d}" for name in repos])
+        remaining = github.rate_limit.remaining
+    total = sum(counts)
+    pending = await asyncio.to_thread(count_pending)
+    tokens, dollars = estimate_llm_cost(total + pending, services.settings.llm_model)
+    for name, count in zip(repos, counts, strict=True):
+        console.print(Text(f"{name}: {count:,} PRs since {start:%Y-%m-%d}"))
+    left = "" if remaining is None else f" ({remaining:,} left this hour)"
+    console.print(Text(f"GitHub: about {max(1, -(-total // 50)) * 2} API points{left}"))
+    console.print(Text(f"LLM ({services.settings.llm_model}): about {format_cost(tokens, dollars)}"))
+    console.print(Text(describe_outgoing_fields()))
+    console.print(Text("Dry run: nothing was fetched or sent."))
+    return EXIT_OK

@@ -8,6 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .core.events import (
+    EnrichmentProgress,
+    EnrichmentStopped,
     Notice,
     OverallProgress,
     RepoFinished,
@@ -19,6 +21,7 @@ from .core.events import (
 )
 
 OVERALL = "__overall__"
+ENRICHMENT = "__enrichment__"
 
 
 def describe_stage(event: RepoProgress) -> str:
@@ -89,6 +92,20 @@ class TerminalProgress:
                 status=f"{event.repos_done}/{event.repos_total} repos done"
                 + (f", {event.repos_failed} failed" if event.repos_failed else ""),
             )
+        elif isinstance(event, EnrichmentProgress):
+            done = event.enriched + event.failed
+            if ENRICHMENT not in self._tasks:
+                self._tasks[ENRICHMENT] = self.progress.add_task("AI summaries", total=1, status="")
+            self.progress.update(
+                self._tasks[ENRICHMENT],
+                completed=done,
+                total=max(done + event.pending, 1),
+                status=f"{event.tokens_used:,} tokens, ${event.cost_usd:.4f}",
+            )
+        elif isinstance(event, EnrichmentStopped):
+            if ENRICHMENT not in self._tasks:
+                self._tasks[ENRICHMENT] = self.progress.add_task("AI summaries", total=1, status="")
+            self.progress.update(self._tasks[ENRICHMENT], status=f"stopped: {event.reason}")
         elif isinstance(event, Notice):
             self.console.print(Text(event.text, style="yellow" if event.level != "info" else ""))
         elif isinstance(event, RepoFinished | SyncFinished):

@@ -1,0 +1,166 @@
+"""`tformance enrich`: finish the LLM stage for whatever PRs are pending, with a progress bar.
+
+Exit codes: 0 when it enriched what it could (or, in batch mode, submitted or is still waiting),
+1 with a one-line reason when it could not enrich anything (no key, key rejected, quota, Groq down).
+Unlike `sync`, whose exit code never turns red for the LLM's sake, this command exists to run the LLM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from .cli import EXIT_FAILED, EXIT_OK
+from .core import enricher as enrichment
+from .core.database import close_database, open_database
+from .core.enricher import BatchEnrichment, Enricher, EnrichmentSummary
+from .core.errors import LLMUnavailable
+from .core.events import EnrichmentProgress, EnrichmentStopped, Notice, SyncEvent
+from .core.llm_client import LLMClient, LLMNoKey, build_llm_client
+from .core.llm_cost import estimate_llm_cost, format_cost, usage_cost
+from .core.llm_prompt import describe_outgoing_fields
+from .core.pr_store import DatabaseThread
+from .core.settings import Settings
+
+__all__ = ["describe_outgoing_fields", "estimate_llm_cost", "run_enrich"]
+
+DEMO_BATCH_POLLS = 5
+
+
+class EnrichProgress:
+    """An ``EventSink`` drawing one bar for the LLM stage. Model text is never read as markup."""
+
+    def __init__(self, console: Console, total: int, model: str) -> None:
+        self.console = console
+        self.model = model
+        self.progress = Progress(
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}", markup=False),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self._task: TaskID = self.progress.add_task("AI summaries", total=max(total, 1), status="")
+
+    def __enter__(self) -> EnrichProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, event: SyncEvent) -> None:
+        if isinstance(event, EnrichmentProgress):
+            done = event.enriched + event.failed
+            self.progress.update(
+                self._task,
+                completed=done,
+                total=max(done + event.pending, 1),
+                status=format_cost(event.tokens_used, event.cost_usd),
+            )
+        elif isinstance(event, EnrichmentStopped):
+            self.progress.update(self._task, status=f"stopped: {event.reason}")
+        elif isinstance(event, Notice):
+            self.console.print(Text(event.text, style="yellow" if event.level != "info" else ""))
+
+
+def run_enrich(args: argparse.Namespace) -> int:
+    """Enrich the pending PRs of the database chosen by ``args`` (``db``, ``demo``, ``llm_mode``, ``dry_run``)."""
+    settings = Settings.from_env()
+    settings = settings.with_(
+        demo=bool(getattr(args, "demo", False)), database=getattr(args, "db", None) or settings.database
+    )
+    mode = getattr(args, "llm_mode", None) or "live"
+    console = Console()
+    open_database(settings.database_location())
+    try:
+        if getattr(args, "dry_run", False):
+            console.print(Text(dry_run_text(settings, mode)))
+            return EXIT_OK
+        llm = _llm_client(settings, args)
+        if llm is None:
+            print(f"tformance: {LLMNoKey()}", file=sys.stderr)
+            return EXIT_FAILED
+        if mode == "batch":
+            return asyncio.run(_batch(llm, settings, console))
+        return asyncio.run(_live(llm, settings, console))
+    finally:
+        close_database()
+
+
+def dry_run_text(settings: Settings, mode: str = "live") -> str:
+    """What --dry-run prints: the fields that would leave the machine and what the pending PRs would cost."""
+    pending = enrichment.count_pending()
+    tokens, dollars = estimate_llm_cost(pending, settings.llm_model, batch=mode == "batch")
+    return (
+        f"{describe_outgoing_fields()}\n\n"
+        f"{pending:,} PRs pending: about {format_cost(tokens, dollars)} with {settings.llm_model}"
+        + (" (Batch API price)" if mode == "batch" else "")
+        + ". Nothing was sent."
+    )
+
+
+def _llm_client(settings: Settings, args: argparse.Namespace) -> LLMClient | None:
+    if settings.demo:
+        from .core.fakes.groq_fake import build_demo_llm
+
+        llm, _fake = build_demo_llm(float(getattr(args, "demo_speed", 1.0) or 1.0))
+        return llm
+    return build_llm_client(settings)
+
+
+async def _live(llm: LLMClient, settings: Settings, console: Console) -> int:
+    db = DatabaseThread()
+    try:
+        total = await db.run(enrichment.count_pending)
+        if total == 0:
+            console.print("No PRs are waiting for AI summaries.")
+            return EXIT_OK
+        console.print(Text(f"{total:,} PRs to enrich with {llm.model}."))
+        with EnrichProgress(console, total, llm.model) as sink:
+            summary = await Enricher(llm, db, batch_size=settings.llm_batch_size, sink=sink).run()
+        return _report(summary, console)
+    finally:
+        await llm.close()
+        await db.run(close_database)
+        db.close()
+
+
+def _report(summary: EnrichmentSummary, console: Console) -> int:
+    console.print(Text(summary.describe()))
+    if summary.stopped and summary.enriched == 0:
+        print(f"tformance: {summary.stopped_reason}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+async def _batch(llm: LLMClient, settings: Settings, console: Console) -> int:
+    db = DatabaseThread()
+    try:
+        batch = BatchEnrichment(llm, db, batch_size=settings.llm_batch_size)
+        outcome = await batch.run()
+        # The demo's fake Groq lives only as long as this process: collect its batch now.
+        for _ in range(DEMO_BATCH_POLLS if settings.demo else 0):
+            if outcome.status not in ("submitted", "waiting"):
+                break
+            console.print(Text(outcome.message))
+            outcome = await batch.run()
+    except LLMUnavailable as error:
+        print(f"tformance: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        await llm.close()
+        await db.run(close_database)
+        db.close()
+    console.print(Text(outcome.message or outcome.status))
+    if outcome.status == "collected":
+        cost = format_cost(llm.usage.total_tokens, usage_cost(llm.model, llm.usage, batch=True))
+        console.print(Text(f"The batch's answers used {cost}."))
+    return EXIT_FAILED if outcome.status in ("failed", "expired", "cancelled") else EXIT_OK
