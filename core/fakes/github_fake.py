@@ -12,7 +12,6 @@ injected at run time with ``FakeGitHub.inject``.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import bisect
 import hashlib
@@ -42,6 +41,7 @@ from .demo_org import (
     pr_node_id,
     review_node_id,
 )
+from .http_serving import CountsInFlight, FakeResponse, FakeSyncTransport, FakeTransport
 
 log = logging.getLogger(__name__)
 
@@ -96,18 +96,6 @@ class Fault:
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; one of {sorted(FAULT_KINDS)}")
-
-
-@dataclass
-class FakeResponse:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    delay: float = 0.0  # seconds the server should wait before answering (the caller sleeps)
-    disconnect: bool = False  # drop the connection without an answer
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 @dataclass
@@ -966,7 +954,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class FakeGitHub:
+class FakeGitHub(CountsInFlight):
     """GitHub's GraphQL API over a ``DemoOrg``, for tests, the offline demo and the benchmark.
 
     The org is never mutated: the fake keeps its own copy-on-write view, changed through
@@ -1157,19 +1145,10 @@ class FakeGitHub:
 
     def transport(self) -> httpx.AsyncBaseTransport:
         """An in-process httpx transport; latency is slept with ``asyncio.sleep``."""
-        return FakeGitHubTransport(self)
+        return FakeTransport(self)
 
     def sync_transport(self) -> httpx.BaseTransport:
-        return FakeGitHubSyncTransport(self)
-
-    def enter(self) -> None:
-        with self._lock:
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-
-    def leave(self) -> None:
-        with self._lock:
-            self.in_flight -= 1
+        return FakeSyncTransport(self)
 
     def handle(
         self, method: str, path: str, headers: dict[str, str] | Iterable[tuple[str, str]], body: bytes
@@ -1696,41 +1675,6 @@ class FakeGitHub:
         )
 
 
-class FakeGitHubTransport(httpx.AsyncBaseTransport):
-    """Serves a ``FakeGitHub`` to an ``httpx.AsyncClient`` in-process."""
-
-    def __init__(self, fake: FakeGitHub) -> None:
-        self.fake = fake
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        self.fake.enter()
-        try:
-            answer = self.fake.handle(request.method, request.url.path, request.headers.multi_items(), body)
-            if answer.delay > 0:
-                await asyncio.sleep(answer.delay)
-        finally:
-            self.fake.leave()
-        if answer.disconnect:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        return httpx.Response(answer.status, headers=list(answer.headers.items()), content=answer.body, request=request)
-
-
-class FakeGitHubSyncTransport(httpx.BaseTransport):
-    """Serves a ``FakeGitHub`` to a plain ``httpx.Client`` in-process."""
-
-    def __init__(self, fake: FakeGitHub) -> None:
-        self.fake = fake
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read()
-        self.fake.enter()
-        try:
-            answer = self.fake.handle(request.method, request.url.path, request.headers.multi_items(), body)
-            if answer.delay > 0:
-                time.sleep(answer.delay)
-        finally:
-            self.fake.leave()
-        if answer.disconnect:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        return httpx.Response(answer.status, headers=list(answer.headers.items()), content=answer.body, request=request)
+# The in-process transports, under the names they had before they were shared with the Groq fake.
+FakeGitHubTransport = FakeTransport
+FakeGitHubSyncTransport = FakeSyncTransport

@@ -10,74 +10,27 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from . import http_serving
 from .demo_org import build_demo_org, build_empty_org, build_large_org
 from .github_fake import DEMO_TOKEN, FakeGitHub
 
 
-def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        # HTTP/1.1 keeps connections alive, as GitHub's edge does; every answer sets Content-Length.
-        protocol_version = "HTTP/1.1"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(length) if length else b""
-            fake.enter()
-            try:
-                answer = fake.handle(self.command, self.path, self.headers.items(), body)
-                if answer.delay > 0:
-                    time.sleep(answer.delay)
-            finally:
-                fake.leave()
-            if answer.disconnect:
-                self.close_connection = True  # drop the socket without a word, like a reset connection
-                return
-            self.send_response(answer.status)
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.send_header("content-length", str(len(answer.body)))
-            self.end_headers()
-            self.wfile.write(answer.body)
-
-        do_POST = _serve
-        do_GET = _serve
-
-        def version_string(self) -> str:
-            return "GitHub.com"
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-            pass  # tests and benchmarks want quiet; fake.requests records everything
-
-    return Handler
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A client killed mid-answer (the kill -9 test does it on purpose) is routine, not worth a traceback.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 def serve_in_thread(fake: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> tuple[str, Callable[[], None]]:
     """Start serving ``fake`` on a daemon thread; returns the endpoint URL and a function that stops it."""
-    server = _Server((host, port), _handler_for(fake))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-github", daemon=True)
-    thread.start()
-    url = f"http://{host}:{server.server_address[1]}/graphql"
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-    return url, stop
+    return http_serving.serve_in_thread(
+        fake.handle,
+        host=host,
+        port=port,
+        name="fake-github",
+        url_path="/graphql",
+        enter=fake.enter,
+        leave=fake.leave,
+        server_header="GitHub.com",
+        quiet_disconnects=True,  # the kill -9 test kills clients mid-answer on purpose
+    )
 
 
 def build_fake(args: argparse.Namespace) -> FakeGitHub:

@@ -18,7 +18,6 @@ for ``--demo`` and most tests) and ``serve_in_thread`` over a real socket.
 
 from __future__ import annotations
 
-import asyncio
 import email.parser
 import email.policy
 import hashlib
@@ -30,13 +29,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from tformance.core.ai_detector import CommitText, PullRequestText, detect_ai
 from tformance.core.ai_signatures import AI_TOOLS
+
+from . import http_serving
+from .http_serving import CountsInFlight, FakeResponse, FakeTransport
 
 if TYPE_CHECKING:
     from groq import AsyncGroq
@@ -97,18 +98,6 @@ class GroqFault:
 
 
 @dataclass
-class FakeResponse:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    delay: float = 0.0  # seconds the server waits before answering (the caller sleeps)
-    disconnect: bool = False
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
 class RecordedCall:
     """One request as the fake saw it. The Authorization value is never kept."""
 
@@ -143,7 +132,7 @@ class _Batch:
     total: int = 0
 
 
-class FakeGroq:
+class FakeGroq(CountsInFlight):
     """Groq's API in a box. Thread-safe; ``handle`` never sleeps (the caller waits ``delay``)."""
 
     def __init__(
@@ -220,7 +209,7 @@ class FakeGroq:
 
     def transport(self) -> httpx.AsyncBaseTransport:
         """An in-process httpx transport; latency is slept with ``asyncio.sleep``."""
-        return FakeGroqTransport(self)
+        return FakeTransport(self)
 
     def client(self, api_key: str | None = None) -> AsyncGroq:
         """A real ``AsyncGroq`` talking to this fake in-process (no retries: our client does those)."""
@@ -811,67 +800,22 @@ def _multipart(content_type: str, body: bytes) -> dict[str, tuple[str | None, by
     return fields
 
 
-class FakeGroqTransport(httpx.AsyncBaseTransport):
-    """Serves a ``FakeGroq`` to an ``httpx.AsyncClient`` in-process."""
-
-    def __init__(self, fake: FakeGroq) -> None:
-        self.fake = fake
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        with self.fake._lock:
-            self.fake.in_flight += 1
-            self.fake.max_in_flight = max(self.fake.max_in_flight, self.fake.in_flight)
-        try:
-            answer = self.fake.handle(request.method, request.url.path, request.headers.multi_items(), body)
-            if answer.delay > 0:
-                await asyncio.sleep(answer.delay)
-        finally:
-            with self.fake._lock:
-                self.fake.in_flight -= 1
-        if answer.disconnect:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        return httpx.Response(answer.status, headers=list(answer.headers.items()), content=answer.body, request=request)
+# The in-process transport, under the name it had before it was shared with the GitHub fake.
+FakeGroqTransport = FakeTransport
 
 
 def serve_in_thread(fake: FakeGroq, host: str = "127.0.0.1") -> tuple[str, Callable[[], None]]:
     """Serve ``fake`` over a real socket on a free port; returns the base URL and a stop function."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(length) if length else b""
-            answer = fake.handle(self.command, self.path.split("?", 1)[0], list(self.headers.items()), body)
-            if answer.delay > 0:
-                time.sleep(answer.delay)
-            if answer.disconnect:
-                self.close_connection = True
-                return
-            self.send_response(answer.status)
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.send_header("content-length", str(len(answer.body)))
-            self.end_headers()
-            self.wfile.write(answer.body)
-
-        do_GET = do_POST = do_DELETE = _serve  # noqa: N815 (http.server's naming)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet tests
-            log.debug("fake Groq: " + format, *args)
-
-    server = ThreadingHTTPServer((host, 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-groq", daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-    return f"http://{host}:{server.server_address[1]}", stop
+    return http_serving.serve_in_thread(
+        fake.handle,
+        host=host,
+        name="fake-groq",
+        methods=("GET", "POST", "DELETE"),
+        enter=fake.enter,
+        leave=fake.leave,
+        strip_query=True,
+        log=lambda line: log.debug("fake Groq: %s", line),
+    )
 
 
 # The demo's pace at --demo-speed 1: Groq-like latency, generation speed and a paid plan's budget.
