@@ -1,0 +1,1 @@
+"""Builders for the TUI's pilot and snapshot tests, and the screenshot script."""

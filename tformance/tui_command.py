@@ -1,0 +1,43 @@
+"""`tformance` with no subcommand: the terminal app (and `tformance --demo`, offline)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from pathlib import Path
+
+from .core import paths
+from .core.services import build_services
+from .core.settings import Settings
+
+# Smaller pages in the demo: more, smaller steps on each progress bar while a person watches.
+DEMO_PAGE_SIZE = 20
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """Build the services from the environment and flags, run the app, return the exit code."""
+    settings = Settings.from_env().with_(demo=bool(args.demo))
+    if args.db:
+        settings = settings.with_(database=args.db)
+    elif args.demo:
+        # Each `--demo` starts from an empty demo database, so the whole flow is shown every time.
+        _remove_demo_database(paths.demo_database_path())
+    if args.demo and "TFORMANCE_PAGE_SIZE" not in os.environ:
+        settings = settings.with_(page_size=DEMO_PAGE_SIZE)
+    speed = args.demo_speed or 1.0
+    services = build_services(settings, demo_speed=speed)
+
+    from .tui.app import make_app  # Textual is imported only when the app runs
+
+    app = make_app(services)
+    if args.demo:
+        app.set_demo_speed(speed)  # paced for a person to watch: about 30 s for the sync
+    app.run()
+    return app.return_code or 0
+
+
+def _remove_demo_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()

@@ -1,0 +1,255 @@
+"""The tformance app: opens the database, picks the first screen and navigates between screens.
+
+Screens never switch screens themselves: they post requests (``ShowDashboard``, ``StartSync``...)
+that bubble up to the app, which owns the flow token -> repositories -> sync -> dashboard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import peewee as pw
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import WorkerCancelled, WorkerFailed
+
+from ..core.database import close_database, open_database
+from ..core.dates import utc_now
+from ..core.events import EnrichmentProgress, EnrichmentStopped, Notice
+from ..core.github_client import TokenInfo
+from ..core.pr_store import DatabaseThread
+from ..core.services import DEMO_LATENCY_PER_REQUEST, Services
+from ..core.token_store import load_token
+from . import store_queries
+from .commands import TformanceCommands
+from .enrichment import LLMFactory, default_llm_factory
+from .error_text import explain
+from .messages import EnrichmentUpdated, ShowDashboard, ShowRepoPicker, ShowTokenScreen, StartSync, TokenAccepted
+from .screens.repo_picker import RepoPickerScreen
+from .screens.start import StartScreen
+from .screens.token import TokenScreen
+
+if TYPE_CHECKING:
+    from ..core.enricher import Enricher
+    from ..core.llm_client import LLMClient
+
+# The dashboard (plotext, metrics), the sync and the LLM stage are imported when first needed:
+# importing them up front would cost a third of a second before the first screen is painted.
+
+log = logging.getLogger(__name__)
+
+FAST_DEMO_SPEED = 4.0
+# The app's demo is watched, not waited for: about 30 s to sync the demo organisation at speed 1.
+DEMO_SECONDS_PER_PR = 0.1
+
+
+class TformanceApp(App[None]):
+    """The whole product. Build it with ``make_app`` so tests and ``--demo`` inject their services."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tformance"
+    COMMANDS = App.COMMANDS | {TformanceCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit; a running sync is saved and resumes next time"),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        database: pw.Database | None = None,
+        clock: Callable[[], datetime] | None = None,
+        llm_factory: LLMFactory | None = None,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.db = DatabaseThread()
+        self.clock = clock or utc_now
+        self.llm_factory = llm_factory or default_llm_factory(services, lambda: self.demo_speed)
+        self.enrichment: EnrichmentUpdated | None = None  # the latest news from the LLM stage
+        self.demo_speed = 1.0
+        self.token: str | None = None
+        self.token_source = ""
+        self.token_info: TokenInfo | None = None
+        self.tracked_repos: tuple[str, ...] = ()
+        self._database = database
+        self._after_token: StartSync | None = None
+        if services.demo:
+            self.sub_title = "demo"
+
+    async def action_quit(self) -> None:
+        """Quit; a running sync is cancelled first, so every repo saves where it stopped."""
+        syncing = [worker for worker in self.workers if worker.group == "sync" and not worker.is_finished]
+        for worker in syncing:
+            worker.cancel()
+        for worker in syncing:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()  # its repos are saving where they stopped
+        self.exit()
+
+    def get_default_screen(self) -> Screen:
+        return StartScreen()
+
+    def on_mount(self) -> None:
+        self.start()
+
+    async def on_unmount(self) -> None:
+        # The connection lives on the database thread: close it there, then stop the thread.
+        await self.db.run(close_database)
+        self.db.close()
+
+    @work(exclusive=True, group="startup", exit_on_error=False, description="Opening the database")
+    async def start(self) -> None:
+        """Open the database off the event loop, then show the first screen the data calls for."""
+        start_screen = self.screen
+        try:
+            if self._database is None:
+                await self.db.run(open_database, self.services.database_location())
+            self.token, self.token_source = await asyncio.to_thread(self._initial_token)
+            overview = await self.db.run(store_queries.overview)
+        except Exception as error:
+            if isinstance(start_screen, StartScreen):
+                start_screen.show_error(explain(error))
+            return
+        self.tracked_repos = overview.repos
+        if overview.has_data:
+            self.show_dashboard()
+        elif self.token:
+            self.navigate(RepoPickerScreen(preselect_all=self.services.demo))
+        else:
+            self.navigate(TokenScreen())
+
+    def _initial_token(self) -> tuple[str | None, str]:
+        if self.services.demo:
+            return self.services.initial_token(), "demo"
+        if self.services.settings.github_token:
+            return self.services.settings.github_token, "GITHUB_TOKEN"
+        saved = load_token()
+        return (saved, "saved") if saved else (None, "")
+
+    def navigate(self, screen: Screen) -> None:
+        """Show ``screen`` in place of the current one (the start screen always stays underneath)."""
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    @on(ShowTokenScreen)
+    def show_token_screen(self, message: ShowTokenScreen) -> None:
+        self.navigate(TokenScreen(reason=message.reason))
+
+    @on(TokenAccepted)
+    def token_accepted(self, message: TokenAccepted) -> None:
+        self.token_info = message.info
+        if message.token is None:
+            return  # a known token was checked: nothing to navigate
+        self.token, self.token_source = message.token.value, message.source
+        follow_up, self._after_token = self._after_token, None
+        if follow_up is not None:
+            self.post_message(follow_up)
+        else:
+            self.navigate(RepoPickerScreen(preselect=self.tracked_repos))
+
+    @on(ShowRepoPicker)
+    def show_repo_picker(self) -> None:
+        if not self.token:
+            self.navigate(TokenScreen())
+            return
+        self.navigate(RepoPickerScreen(preselect=self.tracked_repos, preselect_all=self.services.demo))
+
+    @on(StartSync)
+    def start_sync(self, message: StartSync) -> None:
+        if not message.repos:
+            self.post_message(ShowRepoPicker())
+            return
+        if not self.token:
+            self._after_token = message
+            self.navigate(TokenScreen(reason="A sync needs a GitHub token."))
+            return
+        from .screens.sync import SyncScreen
+
+        self.tracked_repos = tuple(sorted(set(self.tracked_repos) | set(message.repos), key=str.lower))
+        self.navigate(SyncScreen(message.repos, months=self.services.settings.history_months))
+
+    @on(ShowDashboard)
+    def show_dashboard(self) -> None:
+        from .screens.dashboard import DashboardScreen
+
+        self.navigate(DashboardScreen())
+
+    def start_enrichment(self, fetch_done: asyncio.Event) -> Callable[[str | None], None]:
+        """Start the LLM stage beside a sync (replacing one still running); return its "PRs stored" hook.
+
+        It runs until ``fetch_done`` is set and nothing is pending, or until Groq cannot be used.
+        """
+        from ..core.enricher import Enricher
+
+        settings = self.services.settings
+        llm = self.llm_factory()
+        enricher = Enricher(llm, self.db, batch_size=settings.llm_batch_size, sink=self._enrichment_event)
+        self.run_worker(
+            self._enrich(enricher, llm, fetch_done),
+            group="enrich",
+            exclusive=True,
+            exit_on_error=False,
+            description="Writing AI summaries",
+        )
+        return enricher.notify
+
+    async def _enrich(self, enricher: Enricher, llm: LLMClient | None, fetch_done: asyncio.Event) -> None:
+        try:
+            await enricher.run(fetch_done)
+        finally:
+            if llm is not None:
+                await llm.close()
+            if self.enrichment is not None:
+                self._tell_screen(EnrichmentUpdated(self.enrichment.event, running=False))
+
+    def _enrichment_event(self, event: object) -> None:
+        if isinstance(event, EnrichmentProgress | EnrichmentStopped | Notice):
+            self._tell_screen(EnrichmentUpdated(event))
+
+    def _tell_screen(self, message: EnrichmentUpdated) -> None:
+        if not isinstance(message.event, Notice):
+            self.enrichment = message
+        # Every screen in the stack: the one that cares may sit under the command palette.
+        for screen in self.screen_stack:
+            screen.post_message(EnrichmentUpdated(message.event, message.running))
+
+    def set_demo_speed(self, speed: float) -> None:
+        """Change the pace of the demo's fake GitHub, even during a sync."""
+        fake = self.services.demo_fake
+        if fake is None:
+            return
+        self.demo_speed = speed
+        fake.latency_per_request = DEMO_LATENCY_PER_REQUEST / speed
+        fake.latency_per_pr = DEMO_SECONDS_PER_PR / speed
+
+    def toggle_demo_speed(self) -> float:
+        self.set_demo_speed(1.0 if self.demo_speed > 1.0 else FAST_DEMO_SPEED)
+        return self.demo_speed
+
+
+def make_app(
+    services: Services,
+    *,
+    database: pw.Database | None = None,
+    clock: Callable[[], datetime] | None = None,
+    llm_factory: LLMFactory | None = None,
+) -> TformanceApp:
+    """The app, with its services injected: production, ``--demo`` and tests all come through here.
+
+    ``database``: an already open database (tests); otherwise the app opens
+    ``services.database_location()`` in a thread on mount. ``clock``: the time the screens show
+    ("synced 3 h ago", countdowns); fixed in snapshot tests. ``llm_factory``: builds the LLM client for
+    the AI summaries (default: Groq from the settings, the fake Groq in the demo; None means no key).
+    """
+    return TformanceApp(services, database=database, clock=clock, llm_factory=llm_factory)

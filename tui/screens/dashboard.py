@@ -1,0 +1,232 @@
+"""Step 4: the dashboard, from ``compute_report``: stat cards, charts, tables and the PR list.
+
+The report is computed on the database thread. While LLM enrichment is pending the screen says
+how much and polls the count, recomputing the report when it moves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from ...core.metrics import PRRow, ReportFilter, TeamReport, compute_report, list_prs
+from ..formatting import ago, count, hours, percent, plural
+from ..messages import ReportLoaded, ShowRepoPicker, StartSync
+from ..safe_text import clean
+from ..store_queries import pending_enrichment
+from ..widgets.charts import AIShareChart, CycleTimeChart, WeeklyMergedChart
+from ..widgets.pr_list import PRList
+from ..widgets.report_tables import fill_author_table, fill_comparison_table, fill_repo_table
+from ..widgets.stat_card import StatCard
+from .pr_detail import PullRequestScreen
+
+ENRICHMENT_POLL_SECONDS = 3.0
+
+
+def _load(now: datetime) -> tuple[TeamReport, list[PRRow]]:
+    return compute_report(ReportFilter(), now=now), list(list_prs(ReportFilter()))
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("s", "resync", "Re-sync", tooltip="Fetch what changed since the last sync"),
+        Binding("c", "choose", "Repositories", tooltip="Choose which repositories to track"),
+        Binding("ctrl+r", "reload", "Reload", tooltip="Recompute the figures from the database"),
+        Binding("1", "tab('overview')", "Overview", show=False),
+        Binding("2", "tab('ai')", "AI", show=False),
+        Binding("3", "tab('repos')", "Repos", show=False),
+        Binding("4", "tab('people')", "People", show=False),
+        Binding("5", "tab('prs')", "PRs", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: TeamReport | None = None
+        self.pending = 0
+        self._poll: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Content.styled("Computing your team's figures…", "$text-muted"), id="dash-summary")
+        yield Static(id="dash-banner")
+        with TabbedContent(id="dash-tabs"):
+            with TabPane("Overview", id="overview"), VerticalScroll():
+                yield Static(id="dash-empty")
+                with Grid(id="dash-cards"):
+                    yield StatCard("PRs", id="card-prs")
+                    yield StatCard("Merged", id="card-merged")
+                    yield StatCard("Cycle time", id="card-cycle")
+                    yield StatCard("1st review", id="card-review")
+                    yield StatCard("AI-assisted", id="card-ai")
+                    yield StatCard("No review", id="card-unreviewed")
+                with Horizontal(classes="dash-charts"):
+                    yield WeeklyMergedChart("Merged PRs per week", id="chart-weekly")
+                    yield CycleTimeChart("Cycle time trend (hours)", id="chart-cycle")
+            with TabPane("AI", id="ai"), VerticalScroll():
+                with Horizontal(classes="dash-charts"):
+                    yield AIShareChart("AI-assisted share by month", id="chart-ai")
+                    yield Static(id="dash-tools")
+                yield Static(id="dash-comparison-note", classes="dash-note")
+                yield DataTable(id="dash-comparison", cursor_type="none", zebra_stripes=True)
+            with TabPane("Repositories", id="repos"):
+                yield DataTable(id="dash-repos", cursor_type="row", zebra_stripes=True)
+            with TabPane("People", id="people"):
+                yield DataTable(id="dash-people", cursor_type="row", zebra_stripes=True)
+            with TabPane("Pull requests", id="prs"):
+                yield PRList(id="dash-prs")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#dash-banner").display = False
+        self.load()
+
+    @work(exclusive=True, group="report", exit_on_error=False, description="Computing the report")
+    async def load(self) -> None:
+        report, prs = await self.app.db.run(_load, self.app.clock())
+        self.pending = report.health.pending_enrichment
+        self.show_report(report, prs)
+        self.post_message(ReportLoaded(report))
+        self._schedule_poll()
+
+    def show_report(self, report: TeamReport, prs: list[PRRow]) -> None:
+        self.report = report
+        now = self.app.clock()
+        with self.app.batch_update():
+            self._summary(report, now)
+            self._banner(report)
+            self._cards(report)
+            self.query_one(WeeklyMergedChart).show(report.weekly_merged)
+            self.query_one(CycleTimeChart).show(report.cycle_time_by_month)
+            self.query_one(AIShareChart).show(report.ai_by_month)
+            self._tools(report)
+            fill_comparison_table(self.query_one("#dash-comparison", DataTable), report.ai_vs_human)
+            fill_repo_table(self.query_one("#dash-repos", DataTable), report.repos, now)
+            fill_author_table(self.query_one("#dash-people", DataTable), report.authors, report.bots)
+            self.query_one(PRList).show(prs)
+
+    def _summary(self, report: TeamReport, now: datetime) -> None:
+        owners = sorted({row.name.partition("/")[0] for row in report.repos})
+        synced = max((row.last_synced_at for row in report.repos if row.last_synced_at), default=None)
+        who = ", ".join(owners[:2]) + (f" +{len(owners) - 2}" if len(owners) > 2 else "")
+        parts: list[str | tuple[str, str]] = [(clean(who or "No repositories"), "bold")]
+        parts.append(f" · {plural(len(report.repos), 'repo')} · {count(report.totals.prs)} PRs")
+        if report.period_start:
+            parts.append(f" since {report.period_start:%d %b %Y}")
+        parts.append((f" · synced {ago(synced, now)}" if synced else " · not fully synced yet", "$text-muted"))
+        self.query_one("#dash-summary", Static).update(Content.assemble(*parts))
+
+    def _banner(self, report: TeamReport) -> None:
+        health = report.health
+        lines: list[Content] = []
+        if health.pending_enrichment:
+            lines.append(
+                Content.styled(
+                    f"✦ AI summaries pending for {count(health.pending_enrichment)} of {count(report.totals.prs)} PRs"
+                    " (signature verdicts shown meanwhile)",
+                    "$text-accent",
+                )
+            )
+        for failure in health.failed_repos:
+            reason = clean(failure.error or "unknown error", limit=120)
+            lines.append(
+                Content.styled(
+                    f"⚠ {clean(failure.name)} failed to sync: {reason}. Press s to re-sync.", "$text-warning"
+                )
+            )
+        if health.incomplete_repos:
+            names = ", ".join(clean(name) for name in health.incomplete_repos[:3])
+            more = f" +{len(health.incomplete_repos) - 3}" if len(health.incomplete_repos) > 3 else ""
+            lines.append(Content.styled(f"⚠ Not fully synced yet: {names}{more}. Press s to resume.", "$text-warning"))
+        banner = self.query_one("#dash-banner", Static)
+        banner.display = bool(lines)
+        banner.update(Content("\n").join(lines))
+
+    def _cards(self, report: TeamReport) -> None:
+        totals = report.totals
+        empty = self.query_one("#dash-empty", Static)
+        empty.display = not report.has_data
+        if not report.has_data:
+            empty.update(
+                Content.assemble(
+                    ("No pull requests in the synced window yet.", "bold"),
+                    "\nPress c to choose more repositories, or s to re-sync.",
+                )
+            )
+        weeks = [week.count for week in report.weekly_merged]
+        per_week = sum(weeks[-4:]) / 4 if len(weeks) >= 4 else None
+        cards = {
+            "#card-prs": (count(totals.prs), f"{count(totals.open)} open"),
+            "#card-merged": (count(totals.merged), f"{per_week:.1f}/wk lately" if per_week is not None else ""),
+            "#card-cycle": (hours(totals.cycle_time_hours.median), f"p90 {hours(totals.cycle_time_hours.p90)}"),
+            "#card-review": (
+                hours(totals.time_to_first_review_hours.median),
+                f"p90 {hours(totals.time_to_first_review_hours.p90)}",
+            ),
+            "#card-ai": (percent(totals.ai_share), f"{count(totals.ai_assisted)} PRs"),
+            "#card-unreviewed": (
+                percent(totals.merged_without_review_share),
+                f"{count(totals.merged_without_review)} merged",
+            ),
+        }
+        for selector, (value, detail) in cards.items():
+            self.query_one(selector, StatCard).show(value, detail)
+
+    def _tools(self, report: TeamReport) -> None:
+        tools = report.ai_by_tool
+        if not tools:
+            self.query_one("#dash-tools", Static).update(Content.styled("No AI-assisted PRs found.", "$text-muted"))
+            return
+        top = max(tool.prs for tool in tools)
+        width = 18
+        lines = [Content.styled("AI-assisted PRs by tool", "bold")]
+        for tool in tools[:8]:
+            bar = "█" * max(1, round(tool.prs / top * width))
+            lines.append(
+                Content.assemble(
+                    (f"{clean(tool.tool, limit=14):<14} ", ""), (bar, "$text-accent"), (f" {count(tool.prs)}", "")
+                )
+            )
+        self.query_one("#dash-tools", Static).update(Content("\n").join(lines))
+        comparison = report.ai_vs_human
+        note = "AI-assisted PRs against PRs by people without AI"
+        if comparison.automation_prs_excluded:
+            note += f" ({count(comparison.automation_prs_excluded)} automation-bot PRs left out)"
+        self.query_one("#dash-comparison-note", Static).update(Content.styled(note, "$text-muted"))
+
+    def _schedule_poll(self) -> None:
+        if self.pending and self._poll is None:
+            self._poll = self.set_interval(ENRICHMENT_POLL_SECONDS, self._check_enrichment)
+        elif not self.pending and self._poll is not None:
+            self._poll.stop()
+            self._poll = None
+
+    @work(exclusive=True, group="enrichment", exit_on_error=False, description="Checking enrichment")
+    async def _check_enrichment(self) -> None:
+        pending = await self.app.db.run(pending_enrichment)
+        if pending != self.pending:
+            self.load()
+
+    @on(PRList.Opened)
+    def _open_pr(self, message: PRList.Opened) -> None:
+        self.app.push_screen(PullRequestScreen(message.repo, message.number))
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_resync(self) -> None:
+        repos = [row.name for row in self.report.repos] if self.report else list(self.app.tracked_repos)
+        self.post_message(StartSync(repos) if repos else ShowRepoPicker())
+
+    def action_choose(self) -> None:
+        self.post_message(ShowRepoPicker())

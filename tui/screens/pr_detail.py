@@ -1,0 +1,94 @@
+"""One pull request: its summary, the AI evidence found, its description and its link."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from ..formatting import count, plural
+from ..safe_text import clean
+from ..store_queries import PullRequestDetail, pull_request_detail
+
+BODY_LIMIT = 4000
+WHERE_WORDS = {"title": "title", "body": "description", "branch": "branch", "author": "author", "label": "label"}
+
+
+def describe_pull_request(pr: PullRequestDetail) -> Content:
+    """Everything shown about one PR, cleaned: GitHub's text is never markup here."""
+    state = pr.state.lower() + (" (draft)" if pr.is_draft else "")
+    parts: list[str | tuple[str, str]] = [
+        (clean(pr.title, limit=300), "bold"),
+        "\n",
+        (f"{clean(pr.repo)} #{pr.number} · by {clean(pr.author or 'ghost')} · {state}", "$text-muted"),
+        (f" · opened {pr.created_at:%Y-%m-%d}", "$text-muted"),
+    ]
+    if pr.merged_at:
+        parts.append((f" · merged {pr.merged_at:%Y-%m-%d}", "$text-muted"))
+    size = f"\n+{count(pr.additions)} −{count(pr.deletions)} lines · {plural(pr.review_count, 'review')}"
+    parts.append((size, "$text-muted"))
+
+    parts += [("\n\nSummary\n", "bold $text-primary")]
+    if pr.llm_summary:
+        parts.append(clean(pr.llm_summary, single_line=False, limit=1500))
+    else:
+        parts.append(("Not summarised yet: LLM enrichment is pending for this PR.", "$text-muted"))
+
+    parts += [("\n\nAI assistance\n", "bold $text-primary")]
+    tools = pr.ai_tools or pr.signature_tools
+    decided = pr.is_ai_assisted if pr.is_ai_assisted is not None else bool(pr.signature_tools)
+    source = "the LLM's verdict" if pr.is_ai_assisted is not None else "signatures found in the PR"
+    if decided:
+        parts.append(f"AI-assisted ({', '.join(clean(tool) for tool in tools) or 'tool unknown'}), by {source}.")
+    else:
+        parts.append(f"No sign of AI assistance ({source}).")
+    for evidence in pr.evidence:
+        where = WHERE_WORDS.get(str(evidence.get("where")), clean(evidence.get("where")))
+        parts.append(("\n  • ", "$text-accent"))
+        parts.append(f"{clean(evidence.get('tool'))} in the {where}: ")
+        parts.append((f"“{clean(evidence.get('excerpt'), limit=100)}”", "italic"))
+
+    parts += [("\n\nDescription\n", "bold $text-primary")]
+    parts.append(clean(pr.body, single_line=False, limit=BODY_LIMIT) or ("(empty)", "$text-muted"))
+    parts += [("\n\nLink  ", "bold $text-primary"), (clean(pr.url), "underline")]
+    return Content.assemble(*parts)
+
+
+class PullRequestScreen(ModalScreen[None]):
+    """A modal over the dashboard; Escape closes it, ``o`` opens the PR in a browser."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("o", "open_link", "Open in browser", tooltip="Open the PR on GitHub"),
+    ]
+
+    def __init__(self, repo: str, number: int) -> None:
+        super().__init__()
+        self.repo = repo
+        self.number = number
+        self.detail: PullRequestDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="pr-detail", classes="panel"):
+            yield Static(Content.styled("Loading…", "$text-muted"), id="pr-detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="pr", exit_on_error=False, description="Reading the PR")
+    async def load(self) -> None:
+        self.detail = await self.app.db.run(pull_request_detail, self.repo, self.number)
+        text = self.query_one("#pr-detail-text", Static)
+        if self.detail is None:
+            text.update(Content(f"{clean(self.repo)} #{self.number} is no longer in the database."))
+        else:
+            text.update(describe_pull_request(self.detail))
+
+    def action_open_link(self) -> None:
+        if self.detail is not None and self.detail.url.startswith("https://"):
+            self.app.open_url(self.detail.url)

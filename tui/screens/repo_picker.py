@@ -1,0 +1,252 @@
+"""Step 2: choose repositories. The list shows at once; PR counts and the estimate fill in after."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from dateutil.relativedelta import relativedelta
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, LoadingIndicator, Static
+
+from ...core.dates import calculate_sync_date_range
+from ...core.errors import GitHubAuthError
+from ...core.github_client import GitHubClient, TokenInfo
+from ..error_text import explain
+from ..estimate import Pace, estimate
+from ..formatting import plural
+from ..messages import (
+    PullRequestCountsLoaded,
+    RepositoriesLoaded,
+    ShowTokenScreen,
+    StartSync,
+    TokenAccepted,
+)
+from ..safe_text import safe_content
+from ..store_queries import known_pr_counts
+from ..widgets.estimate_panel import EstimatePanel
+from ..widgets.filter_input import FilterInput
+from ..widgets.repo_table import RepoTable
+from ..widgets.token_summary import TokenSummary
+
+REPOS_PER_COUNT_REQUEST = 15  # two searches each: 30 aliased searches fit one GraphQL request
+COUNT_REQUESTS_IN_FLIGHT = 3
+ACTIVE_DAYS = 90
+
+
+class RepoPickerScreen(Screen[None]):
+    """Posts ``StartSync`` with the chosen repos, most active first."""
+
+    AUTO_FOCUS = "#repo-filter"
+    BINDINGS = [
+        Binding("space", "toggle", "Toggle", priority=True, tooltip="Select or unselect the highlighted repo"),
+        Binding("ctrl+a", "select_all", "All", priority=True, tooltip="Select every repo shown", id="repos.all"),
+        Binding("ctrl+n", "select_none", "None", priority=True, tooltip="Clear the selection", id="repos.none"),
+        Binding("ctrl+r", "select_active", "Active 90 d", priority=True, tooltip="Select repos pushed in 90 days"),
+        Binding("enter", "continue", "Sync", priority=True, tooltip="Sync the selected repositories"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("f5", "reload", "Reload", show=False, tooltip="List the repositories again"),
+        Binding("up", "cursor(-1)", show=False, priority=True),
+        Binding("down", "cursor(1)", show=False, priority=True),
+        Binding("pageup", "cursor(-10)", show=False, priority=True),
+        Binding("pagedown", "cursor(10)", show=False, priority=True),
+    ]
+
+    def __init__(self, *, preselect: Iterable[str] = (), preselect_all: bool = False) -> None:
+        super().__init__()
+        self.preselect = tuple(preselect)
+        self.preselect_all = preselect_all
+        self.in_range: dict[str, int] = {}
+        self.points_left: int | None = None
+        self._loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="picker"):
+            yield TokenSummary("Checking your token…", id="picker-token")
+            yield FilterInput(placeholder="Type to filter repositories", id="repo-filter")
+            yield LoadingIndicator(id="picker-loading")
+            yield RepoTable(now=self.app.clock(), id="repo-table")
+            yield Static(id="picker-status")
+            with Horizontal(id="picker-bottom"):
+                yield EstimatePanel(id="picker-estimate")
+                yield Button("Sync ▶", id="picker-continue", variant="success", disabled=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RepoTable).display = False
+        self.load()
+
+    @property
+    def table(self) -> RepoTable:
+        return self.query_one(RepoTable)
+
+    @work(exclusive=True, group="repos", exit_on_error=False, description="Listing repositories")
+    async def load(self) -> None:
+        """Check the token (if not done yet), list every repo it sees, then count their PRs."""
+        app = self.app
+        try:
+            async with app.services.github(app.token) as client:
+                info = app.token_info or await client.viewer()
+                self.post_message(TokenAccepted(info, app.token_source))
+                repos = await client.list_repositories()
+                self.post_message(RepositoriesLoaded(repos))
+                names = [repo.full_name for repo in repos if not repo.is_archived]
+                names += [repo.full_name for repo in repos if repo.is_archived]
+                if names:
+                    await self._count(client, names)
+        except GitHubAuthError as error:
+            self.post_message(ShowTokenScreen(explain(error)))
+        except Exception as error:
+            self._status(f"Could not list repositories: {explain(error)} Press F5 to try again.", error=True)
+            self.query_one("#picker-loading").display = False
+
+    async def _count(self, client: GitHubClient, names: list[str]) -> None:
+        """PR counts in batches, several requests in flight; each batch shows as soon as it lands."""
+        today = self.app.services.today or self.app.clock().date()
+        start, _ = calculate_sync_date_range(self.app.services.settings.history_months, today)
+        recent_start = today - relativedelta(months=6)
+        slots = asyncio.Semaphore(COUNT_REQUESTS_IN_FLIGHT)
+        batches = [names[i : i + REPOS_PER_COUNT_REQUEST] for i in range(0, len(names), REPOS_PER_COUNT_REQUEST)]
+        remaining = len(batches)
+
+        async def count_batch(batch: list[str]) -> None:
+            nonlocal remaining
+            searches = []
+            for name in batch:
+                searches.append(f"repo:{name} is:pr created:>={recent_start:%Y-%m-%d}")
+                searches.append(f"repo:{name} is:pr created:>={start:%Y-%m-%d}")
+            async with slots:
+                counts = await client.count_pull_requests(searches)
+            remaining -= 1
+            recent = dict(zip(batch, counts[0::2], strict=True))
+            in_range = dict(zip(batch, counts[1::2], strict=True))
+            self.points_left = client.rate_limit.remaining
+            self.post_message(PullRequestCountsLoaded(recent, in_range, complete=remaining == 0))
+
+        await asyncio.gather(*(count_batch(batch) for batch in batches))
+
+    @on(TokenAccepted)
+    def _token_known(self, message: TokenAccepted) -> None:
+        self.points_left = message.info.rate_limit_remaining
+        self.query_one(TokenSummary).show(message.info, message.source, compact=True)
+
+    @on(RepositoriesLoaded)
+    async def _repos_loaded(self, message: RepositoriesLoaded) -> None:
+        self.query_one("#picker-loading").display = False
+        table = self.table
+        table.recent_counts.update(await self.app.db.run(known_pr_counts))
+        table.counting = bool(message.repos)
+        selected = [repo.full_name for repo in message.repos] if self.preselect_all else self.preselect
+        table.set_repos(message.repos, selected)
+        table.display = bool(message.repos)
+        self._loaded = True
+        if not message.repos:
+            self._status(self._empty_account_text(self.app.token_info), error=True)
+            self.query_one("#picker-bottom").display = False
+            self.query_one("#repo-filter").display = False
+        self._refresh_estimate()
+
+    @on(PullRequestCountsLoaded)
+    def _counts_loaded(self, message: PullRequestCountsLoaded) -> None:
+        self.in_range.update(message.in_range)
+        table = self.table
+        table.update_counts(message.recent)
+        if message.complete:
+            table.counting = False
+            table.sort()
+        self._refresh_estimate()
+
+    @on(RepoTable.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self._refresh_estimate()
+
+    @on(Input.Changed, "#repo-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._refresh_status()
+
+    @on(RepoTable.RowSelected)
+    def _clicked(self, event: RepoTable.RowSelected) -> None:
+        self.table.toggle_cursor()
+
+    @on(Button.Pressed, "#picker-continue")
+    def _pressed_continue(self) -> None:
+        self.action_continue()
+
+    def action_toggle(self) -> None:
+        self.table.toggle_cursor()
+
+    def action_select_all(self) -> None:
+        self.table.select_visible()
+
+    def action_select_none(self) -> None:
+        self.table.select_none()
+
+    def action_select_active(self) -> None:
+        self.table.select_active(ACTIVE_DAYS)
+
+    def action_cursor(self, delta: int) -> None:
+        table = self.table
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+
+    def action_reload(self) -> None:
+        self.query_one("#picker-loading").display = True
+        self._status("")
+        self.load()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#repo-filter", Input).value = ""
+
+    def action_continue(self) -> None:
+        selected = self.table.ordered_selection()
+        if not selected:
+            if self._loaded:
+                self.notify("Select at least one repository to continue.", severity="warning")
+            return
+        self.post_message(StartSync(selected))
+
+    def _refresh_estimate(self) -> None:
+        table = self.table
+        selected = table.ordered_selection()
+        result = estimate((self.in_range.get(name) for name in selected), self._pace())
+        self.query_one(EstimatePanel).show(result, self.points_left, table.counting)
+        self.query_one("#picker-continue", Button).disabled = not selected
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        table = self.table
+        if not self._loaded or not table.repo_count:
+            return
+        shown = len(table.visible)
+        text = f"{len(table.selected):,} of {plural(table.repo_count, 'repository', 'repositories')} selected"
+        if shown != table.repo_count:
+            text += f" · {shown:,} shown"
+        if table.counting:
+            text += " · counting PRs…"
+        self._status(text)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        self.query_one("#picker-status", Static).update(safe_content(text, "$text-error" if error else "$text-muted"))
+
+    def _pace(self) -> Pace:
+        page_size = self.app.services.settings.page_size
+        fake = self.app.services.demo_fake
+        if fake is not None:
+            # The demo's pace is the fake's: estimate what the person is about to watch.
+            return Pace(fake.latency_per_request, fake.latency_per_pr, page_size=page_size)
+        return Pace(page_size=page_size)
+
+    @staticmethod
+    def _empty_account_text(info: TokenInfo | None) -> str:
+        text = "This token sees no repositories."
+        if info is not None and info.warnings():
+            text += " " + " ".join(f"Note: {warning}." for warning in info.warnings())
+        else:
+            text += " Create one on GitHub, or use a token of an account that belongs to your organisation."
+        return text

@@ -1,0 +1,104 @@
+"""Small read queries the screens need beyond ``compute_report``. Synchronous Peewee: run them on the
+app's ``DatabaseThread``, never on the event loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from peewee import fn
+
+from ..core.models import EnrichmentStatus, PullRequest, Repository
+
+
+@dataclass(frozen=True)
+class StoreOverview:
+    """What the database holds, enough to choose the first screen."""
+
+    repos: tuple[str, ...]  # tracked, by name
+    pull_requests: int
+    last_synced_at: datetime | None  # the most recent completed sync of any repo
+
+    @property
+    def has_data(self) -> bool:
+        return self.pull_requests > 0 or self.last_synced_at is not None
+
+
+@dataclass(frozen=True)
+class PullRequestDetail:
+    repo: str
+    number: int
+    title: str
+    body: str
+    url: str
+    author: str | None
+    state: str
+    is_draft: bool
+    created_at: datetime
+    merged_at: datetime | None
+    additions: int
+    deletions: int
+    review_count: int
+    llm_summary: str | None
+    is_ai_assisted: bool | None  # the LLM's verdict; None until enrichment
+    ai_tools: tuple[str, ...]
+    signature_tools: tuple[str, ...]
+    evidence: tuple[dict[str, Any], ...]  # {tool, marker, where, excerpt}
+    enrichment_status: str
+
+
+def overview() -> StoreOverview:
+    names = tuple(name for (name,) in Repository.select(Repository.full_name).order_by(Repository.full_name).tuples())
+    latest = (
+        Repository.select(Repository.last_synced_at)
+        .where(Repository.last_synced_at.is_null(False))
+        .order_by(Repository.last_synced_at.desc())
+        .first()
+    )
+    last = latest.last_synced_at if latest else None
+    return StoreOverview(repos=names, pull_requests=PullRequest.select().count(), last_synced_at=last)
+
+
+def known_pr_counts() -> dict[str, int]:
+    """PRs of the last 6 months per tracked repo, as the last pre-flight counted them."""
+    query = Repository.select(Repository.full_name, Repository.prs_last_6_months).where(
+        Repository.prs_last_6_months.is_null(False)
+    )
+    return {name: count for name, count in query.tuples()}
+
+
+def pending_enrichment() -> int:
+    return PullRequest.select().where(PullRequest.enrichment_status == EnrichmentStatus.PENDING).count()
+
+
+def pull_request_detail(repo: str, number: int) -> PullRequestDetail | None:
+    row = (
+        PullRequest.select(PullRequest, Repository.full_name)
+        .join(Repository)
+        .where(fn.LOWER(Repository.full_name) == repo.lower(), PullRequest.number == number)
+        .first()
+    )
+    if row is None:
+        return None
+    return PullRequestDetail(
+        repo=row.repo.full_name,
+        number=row.number,
+        title=row.title,
+        body=row.body,
+        url=row.url,
+        author=row.author_login,
+        state=row.state,
+        is_draft=row.is_draft,
+        created_at=row.created_at,
+        merged_at=row.merged_at,
+        additions=row.additions,
+        deletions=row.deletions,
+        review_count=row.review_count,
+        llm_summary=row.llm_summary,
+        is_ai_assisted=row.is_ai_assisted,
+        ai_tools=tuple(row.ai_tools_detected or ()),
+        signature_tools=tuple(row.signature_tools or ()),
+        evidence=tuple(row.signature_evidence or ()),
+        enrichment_status=row.enrichment_status,
+    )
