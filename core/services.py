@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -18,6 +18,9 @@ from .dates import utc_now
 from .github_client import GitHubClient, WaitNotice
 from .settings import Settings
 from .token_store import load_token
+
+if TYPE_CHECKING:
+    from .llm_client import LLMClient
 
 # The demo's pace: what one GitHub request and each PR in it cost at --demo-speed 1.
 DEMO_LATENCY_PER_REQUEST = 0.35
@@ -31,6 +34,7 @@ class Services:
     demo_fake: Any = None  # the FakeGitHub behind --demo, for tests and the demo's own controls
     today: date | None = None
     backoff_base: float = 1.0
+    demo_speed: float = 1.0
     _token: str | None = field(default=None, repr=False)
 
     @property
@@ -51,6 +55,18 @@ class Services:
             backoff_base=self.backoff_base,
             on_wait=on_wait,
         )
+
+    def llm(self, speed: float | None = None) -> LLMClient | None:
+        """The LLM client: Groq from ``GROQ_API_KEY`` (None without a key), or in the demo the
+        local fake Groq at the demo's pace. Nothing connects until the first request."""
+        if self.demo:
+            from .fakes.groq_fake import build_demo_llm
+
+            llm, _fake = build_demo_llm(speed or self.demo_speed)
+            return llm
+        from .llm_client import build_llm_client
+
+        return build_llm_client(self.settings)
 
     def database_location(self) -> str:
         return self.settings.database_location()
@@ -73,4 +89,6 @@ def build_demo_services(settings: Settings, *, speed: float = 1.0, today: date |
     fake.latency_per_request = DEMO_LATENCY_PER_REQUEST / speed
     fake.latency_per_pr = DEMO_LATENCY_PER_PR / speed
     settings = settings.with_(demo=True, github_url="https://api.github.com/graphql")
-    return Services(settings, transport=fake.transport(), demo_fake=fake, today=today, _token=DEMO_TOKEN)
+    return Services(
+        settings, transport=fake.transport(), demo_fake=fake, today=today, demo_speed=speed, _token=DEMO_TOKEN
+    )

@@ -233,7 +233,7 @@ async def test_a_failed_repo_is_retried_alone_then_the_dashboard_opens(tmp_path:
 
 
 async def test_cancel_saves_progress_and_resume_finishes(tmp_path: Path) -> None:
-    fake = fake_github(latency_per_request=0.05)
+    fake = fake_github(latency_per_request=0.3)
     app = app_for(services_for(tmp_path / "t.db", fake))
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_screen(pilot, RepoPickerScreen)

@@ -21,10 +21,11 @@ from .core.database import close_database, open_database
 from .core.enricher import BatchEnrichment, Enricher, EnrichmentSummary
 from .core.errors import LLMUnavailable
 from .core.events import EnrichmentProgress, EnrichmentStopped, Notice, SyncEvent
-from .core.llm_client import LLMClient, LLMNoKey, build_llm_client
+from .core.llm_client import LLMClient, LLMNoKey
 from .core.llm_cost import estimate_llm_cost, format_cost, usage_cost
 from .core.llm_prompt import describe_outgoing_fields
 from .core.pr_store import DatabaseThread
+from .core.services import build_services
 from .core.settings import Settings
 
 __all__ = ["describe_outgoing_fields", "estimate_llm_cost", "run_enrich"]
@@ -108,12 +109,8 @@ def dry_run_text(settings: Settings, mode: str = "live") -> str:
 
 
 def _llm_client(settings: Settings, args: argparse.Namespace) -> LLMClient | None:
-    if settings.demo:
-        from .core.fakes.groq_fake import build_demo_llm
-
-        llm, _fake = build_demo_llm(float(getattr(args, "demo_speed", 1.0) or 1.0))
-        return llm
-    return build_llm_client(settings)
+    services = build_services(settings, demo_speed=float(getattr(args, "demo_speed", 1.0) or 1.0))
+    return services.llm()
 
 
 async def _live(llm: LLMClient, settings: Settings, console: Console) -> int:

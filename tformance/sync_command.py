@@ -20,7 +20,7 @@ from .core.database import open_database
 from .core.dates import calculate_sync_date_range
 from .core.enricher import Enricher, EnrichmentSummary, count_pending
 from .core.errors import GitHubAuthError, GitHubError
-from .core.events import SyncFinished
+from .core.events import EventSink, SyncFinished
 from .core.llm_cost import estimate_llm_cost, format_cost
 from .core.llm_prompt import describe_outgoing_fields
 from .core.models import Repository
@@ -59,7 +59,7 @@ def run_sync(args: argparse.Namespace) -> int:
         return asyncio.run(_dry_run(services, token, repos, months, stdout))
     use_llm = not args.no_llm
     try:
-        finished, enrichment = asyncio.run(_sync(services, token, repos, months, stderr, use_llm, args))
+        finished, enrichment = asyncio.run(_sync(services, token, repos, months, stderr, use_llm))
     except GitHubAuthError as error:
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -87,14 +87,10 @@ def _default_repos(services: Services) -> list[str]:
     return [repo.full_name for repo in services.demo_fake.org.repos]
 
 
-def _enricher(services: Services, db: DatabaseThread, sink, args: argparse.Namespace) -> Enricher:  # type: ignore[no-untyped-def]
+def _enricher(services: Services, db: DatabaseThread, sink: EventSink) -> Enricher:
+    llm = services.llm()
     settings = services.settings
-    if services.demo:
-        from .core.fakes.groq_fake import build_demo_llm
-
-        llm, _fake = build_demo_llm(args.demo_speed * DEMO_CLI_SPEED)
-        return Enricher(llm, db, batch_size=settings.llm_batch_size, sink=sink, model=llm.model)
-    return Enricher.from_settings(settings, db, sink=sink)
+    return Enricher(llm, db, batch_size=settings.llm_batch_size, sink=sink, model=settings.llm_model)
 
 
 async def _sync(
@@ -104,7 +100,6 @@ async def _sync(
     months: int,
     console: Console,
     use_llm: bool,
-    args: argparse.Namespace,
 ) -> tuple[SyncFinished, EnrichmentSummary | None]:
     db = DatabaseThread()
     try:
@@ -115,7 +110,7 @@ async def _sync(
             for warning in info.warnings():
                 console.print(f"Note: {warning}", style="yellow", markup=False)
             with TerminalProgress(console) as progress:
-                enricher = _enricher(services, db, progress, args) if use_llm else None
+                enricher = _enricher(services, db, progress) if use_llm else None
                 service = SyncService(
                     github,
                     db,

@@ -18,13 +18,6 @@ def default_llm_factory(services: Services, speed: Callable[[], float]) -> LLMFa
     """Groq from ``GROQ_API_KEY`` (None without one); in the demo, the local fake Groq at the demo's pace."""
 
     def build() -> LLMClient | None:
-        from ..core.llm_client import build_llm_client
-
-        if services.demo:
-            from ..core.fakes.groq_fake import build_demo_llm
-
-            llm, _fake = build_demo_llm(speed())
-            return llm
-        return build_llm_client(services.settings)
+        return services.llm(speed())
 
     return build
