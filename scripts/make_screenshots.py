@@ -48,10 +48,20 @@ def main() -> int:
         for name, build in shots.items():
             workdir = folder / name
             workdir.mkdir()
-            svg = asyncio.run(_take(build(workdir)))
+            svg = preserve_spaces(asyncio.run(_take(build(workdir))))
             (OUT / f"{name}.svg").write_text(svg, encoding="utf-8")
             print(f"screenshots/{name}.svg")
     return 0
+
+
+def preserve_spaces(svg: str) -> str:
+    """Mark the SVG's spaces as meaningful, so every renderer draws the terminal's spacing.
+
+    Rich writes each styled run as its own ``<text>`` with non-breaking spaces; browsers keep a run's
+    leading or trailing space, but librsvg (``rsvg-convert``, many image pipelines) strips it by
+    default, which glues words to the bold or coloured run beside them ("a classictoken").
+    """
+    return svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
 
 
 async def _take(scene) -> str:  # type: ignore[no-untyped-def]

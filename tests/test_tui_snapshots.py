@@ -79,3 +79,13 @@ def test_dashboard_ai_tab(snap_compare, tmp_path: Path, synced: Path) -> None:
 
 def test_pull_request_detail(snap_compare, tmp_path: Path, synced: Path) -> None:
     assert shot(snap_compare, scenes.pull_request(tmp_path, synced))
+
+
+def test_dashboard_at_100x30_with_enrichment_pending(snap_compare, tmp_path: Path, synced: Path) -> None:
+    """The banner, the cards, the charts and the AI glance all fit 30 rows."""
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, (100, 30), enriched_every=3))
+
+
+def test_pull_request_list(snap_compare, tmp_path: Path, synced: Path) -> None:
+    """Every column fits the width: the title gives way, not the AI column."""
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, scenes.WIDE, "5"))

@@ -7,10 +7,14 @@ from datetime import UTC, datetime, timedelta
 from rich.text import Text
 
 from tformance.core.events import Notice, OverallProgress, RepoFinished, RepoProgress, Stage
+from tformance.core.llm_cost import estimate_llm_cost
+from tformance.core.metrics import WeekCount
 from tformance.tui.estimate import Pace, estimate
 from tformance.tui.event_buffer import EventBuffer
-from tformance.tui.formatting import ago, clock, dollars, hours, minutes, short_repo_names
+from tformance.tui.formatting import ago, clock, dollars, hours, minutes, short_repo_names, sparkline, tool_label
 from tformance.tui.safe_text import REPLACEMENT, clean, safe
+from tformance.tui.screens.pr_detail import _where
+from tformance.tui.widgets.column_chart import draw_columns, week_labels
 
 NOW = datetime(2025, 6, 30, 12, tzinfo=UTC)
 
@@ -66,8 +70,7 @@ def test_estimate_counts_pages_points_time_and_llm_cost() -> None:
     result = estimate([120, 0, None], Pace(seconds_per_request=1.0, seconds_per_pr=0.02, concurrency=6))
     assert result.repos == 3 and result.prs == 120 and result.unknown == 1
     assert result.api_points == (3 + 1 + 1) * 2  # 120 PRs = 3 pages of 50; empty and unknown repos one page each
-    assert result.llm_tokens == 120 * 600
-    assert abs(result.llm_dollars - 120 * 600 / 1e6 * 0.10) < 1e-12
+    assert (result.llm_tokens, result.llm_dollars) == estimate_llm_cost(120), "the CLI's own figures"
     assert result.seconds == (5 * 1.0 + 120 * 0.02) / 3
 
 
@@ -79,3 +82,28 @@ def test_short_formats() -> None:
     assert dollars(0.004) == "$0.004" and dollars(12.5) == "$12.50"
     assert short_repo_names(["acme/a", "acme/b"]) == {"acme/a": "a", "acme/b": "b"}
     assert short_repo_names(["acme/a", "other/b"]) == {"acme/a": "acme/a", "other/b": "other/b"}
+
+
+def test_every_week_gets_its_own_column_and_a_quiet_week_shows() -> None:
+    weeks = [WeekCount(f"2025-W{n:02d}", count) for n, count in enumerate([8, 9, 1, 10, 0, 7], start=1)]
+    lines = [line.plain for line in draw_columns([w.count for w in weeks], week_labels(weeks), "Merged", 30, 8)]
+    bottom = lines[-3]  # the lowest row of columns, above the axis
+    columns = bottom[bottom.index("│") + 1 :]
+    step = 4  # 26 cells of room for 6 weeks: 3-cell columns and a gap
+    # 1 merge is half of the lowest row (0 to 10 over 5 rows); no merge, no column at all.
+    assert [columns[i * step] for i in range(6)] == ["█", "█", "▄", "█", " ", "█"]
+    assert lines[-1].split() == ["Jan", "25", "Feb"]  # under each month's first week (Mondays 6 Jan, 3 Feb)
+
+
+def test_columns_that_do_not_fit_drop_the_oldest_and_say_so() -> None:
+    values = list(range(1, 101))
+    lines = draw_columns(values, [""] * 100, "Merged PRs per week", 40, 10)
+    assert "last 35" in lines[0].plain
+    assert all(len(line.plain) <= 40 for line in lines)
+
+
+def test_sparkline_tool_labels_and_evidence_places() -> None:
+    assert sparkline([0.1, None, 0.2, 0.4]) == "▃ ▅█"
+    assert sparkline([None, 0]) == " ▁"
+    assert tool_label("claude_code") == "Claude Code" and tool_label("new_tool") == "new tool"
+    assert _where("body") == "the description" and _where("commit 2 message") == "commit 2's message"

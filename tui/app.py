@@ -57,6 +57,7 @@ class TformanceApp(App[None]):
     TITLE = "tformance"
     COMMANDS = App.COMMANDS | {TformanceCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # the Overview's AI glance needs 30 rows
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit; a running sync is saved and resumes next time"),
     ]

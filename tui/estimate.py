@@ -6,10 +6,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..core.sync_service import POINTS_PER_PAGE, SECONDS_PER_PR, SECONDS_PER_REQUEST
-
-LLM_TOKENS_PER_PR = 600
-LLM_DOLLARS_PER_MILLION_TOKENS = 0.10
+from ..core.llm_cost import estimate_llm_cost
+from ..core.settings import DEFAULT_LLM_MODEL
+from ..core.sync_service import POINTS_PER_PAGE, SECONDS_PER_PR, SECONDS_PER_REQUEST, SyncService
 
 
 @dataclass(frozen=True)
@@ -18,8 +17,8 @@ class Pace:
 
     seconds_per_request: float = SECONDS_PER_REQUEST
     seconds_per_pr: float = SECONDS_PER_PR
-    concurrency: int = 6
-    page_size: int = 50
+    concurrency: int = SyncService.max_concurrent_repos  # the sync's own default, as its plan assumes
+    page_size: int = SyncService.page_size
 
 
 @dataclass(frozen=True)
@@ -33,10 +32,11 @@ class Estimate:
     llm_dollars: float
 
 
-def estimate(pr_counts: Iterable[int | None], pace: Pace) -> Estimate:
+def estimate(pr_counts: Iterable[int | None], pace: Pace, model: str = DEFAULT_LLM_MODEL) -> Estimate:
     """What syncing repos with these PR counts (None: not counted yet) will roughly cost.
 
     Every repo costs at least one page. The time assumes ``pace.concurrency`` repos in parallel.
+    The LLM figures are ``core.llm_cost``'s for ``model``, as ``tformance sync --dry-run`` gives them.
     """
     counts = list(pr_counts)
     known = [value for value in counts if value is not None]
@@ -44,7 +44,7 @@ def estimate(pr_counts: Iterable[int | None], pace: Pace) -> Estimate:
     pages = sum(math.ceil(value / pace.page_size) or 1 for value in known) + (len(counts) - len(known))
     parallel = max(1, min(pace.concurrency, len(counts) or 1))
     seconds = (pages * pace.seconds_per_request + prs * pace.seconds_per_pr) / parallel
-    tokens = prs * LLM_TOKENS_PER_PR
+    tokens, dollars = estimate_llm_cost(prs, model)
     return Estimate(
         repos=len(counts),
         prs=prs,
@@ -52,5 +52,5 @@ def estimate(pr_counts: Iterable[int | None], pace: Pace) -> Estimate:
         api_points=pages * POINTS_PER_PAGE,
         seconds=seconds,
         llm_tokens=tokens,
-        llm_dollars=tokens / 1_000_000 * LLM_DOLLARS_PER_MILLION_TOKENS,
+        llm_dollars=dollars,
     )

@@ -1,14 +1,20 @@
-"""Numbers, durations and times in the short forms the screens use."""
+"""Numbers, durations and times in the short forms the screens use.
+
+Durations and shares are ``core.report_formats``'s, so the screens and ``tformance report`` agree;
+only "no data" is drawn as an em dash, which fits a table cell or a stat card.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
+NO_DATA = "—"
+
 
 def count(value: int | None) -> str:
     """``1,234``; an em dash when unknown."""
-    return "—" if value is None else f"{value:,}"
+    return NO_DATA if value is None else f"{value:,}"
 
 
 def plural(value: int, word: str, words: str | None = None) -> str:
@@ -36,14 +42,13 @@ def minutes(seconds: float) -> str:
 
 
 def hours(value: float | None) -> str:
-    """A duration given in hours: ``45 min``, ``5.2 h``, ``3.1 d``."""
+    """A duration given in hours: ``45 min``, ``5.2 h``, ``3.1 d`` (``core.report_formats.format_hours``)."""
     if value is None:
-        return "—"
-    if value < 1:
-        return f"{round(value * 60)} min"
-    if value < 48:
-        return f"{value:.1f} h"
-    return f"{value / 24:.1f} d"
+        return NO_DATA
+    # Imported here: report_formats brings the metrics modules, which the first screens do not need.
+    from ..core.report_formats import format_hours
+
+    return format_hours(value)
 
 
 def ago(then: datetime | None, now: datetime) -> str:
@@ -65,10 +70,13 @@ def ago(then: datetime | None, now: datetime) -> str:
     return f"{days // 365} y ago"
 
 
-def percent(fraction: float | None, digits: int = 0) -> str:
+def percent(fraction: float | None) -> str:
+    """A 0..1 share as ``23%`` (``core.report_formats.format_share``)."""
     if fraction is None:
-        return "—"
-    return f"{fraction * 100:.{digits}f}%"
+        return NO_DATA
+    from ..core.report_formats import format_share
+
+    return format_share(fraction)
 
 
 def dollars(value: float) -> str:
@@ -85,3 +93,49 @@ def short_repo_names(names: Iterable[str]) -> dict[str, str]:
     if len(owners) == 1:
         return {name: name.partition("/")[2] or name for name in names}
     return {name: name for name in names}
+
+
+# How the tools call themselves; the detector's ids (``claude_code``) are for data, not for people.
+TOOL_LABELS = {
+    "claude_code": "Claude Code",
+    "claude": "Claude",
+    "copilot": "Copilot",
+    "cursor": "Cursor",
+    "devin": "Devin",
+    "chatgpt_codex": "Codex",
+    "chatgpt": "ChatGPT",
+    "aider": "Aider",
+    "jules": "Jules",
+    "windsurf": "Windsurf",
+    "gemini": "Gemini",
+    "amazon_q": "Amazon Q",
+    "codewhisperer": "CodeWhisperer",
+    "tabnine": "Tabnine",
+    "cody": "Cody",
+    "warp": "Warp",
+    "coderabbit": "CodeRabbit",
+    "greptile": "Greptile",
+    "cubic": "cubic",
+    "ai_generic": "unnamed AI",
+    "unknown": "tool unknown",
+}
+
+
+def tool_label(tool: str) -> str:
+    """``claude_code`` -> ``Claude Code``; an id we do not know is shown with spaces for underscores."""
+    return TOOL_LABELS.get(tool, tool.replace("_", " "))
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Iterable[float | None]) -> str:
+    """One character a value, scaled to the largest; a blank where there is no value (not a zero)."""
+    values = list(values)
+    top = max((value for value in values if value), default=0)
+    if not top:
+        return "".join(" " if value is None else SPARK[0] for value in values)
+    return "".join(
+        " " if value is None else SPARK[max(0, min(len(SPARK) - 1, round(value / top * (len(SPARK) - 1))))]
+        for value in values
+    )

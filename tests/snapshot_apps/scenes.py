@@ -20,7 +20,7 @@ from tformance.tui.screens.sync import SyncScreen
 from tformance.tui.screens.token import TokenScreen
 
 from . import scripted_sync
-from .support import TODAY, app_for, copy_database, fake_github, mark_enriched, services_for
+from .support import TODAY, app_for, copy_database, enrich, fake_github, services_for
 
 WIDE, SMALL = (110, 32), (80, 24)
 RunBefore = Callable[[Pilot], Awaitable[None]]
@@ -113,19 +113,20 @@ def dashboard(
     """The dashboard on a copy of ``synced``; ``enriched_every`` PR has its AI summary (None: none)."""
     database = copy_database(synced, folder / "t.db")
     if enriched_every:
-        mark_enriched(database, enriched_every)
+        enrich(database, enriched_every)
     app = app_for(services_for(database, fake_github()))
     return Scene(app, size, then(until(DashboardScreen, report_loaded), *keys))
 
 
-def pull_request(folder: Path, synced: Path, size: tuple[int, int] = WIDE) -> Scene:
+def pull_request(folder: Path, synced: Path, size: tuple[int, int] = WIDE, find: str = "1570") -> Scene:
+    """One PR's detail, found through the PR list's filter (an AI-assisted one, so its evidence shows)."""
     scene = dashboard(folder, synced, size)
 
     async def run_before(pilot: Pilot) -> None:
         await scene.run_before(pilot)
         await pilot.press("5")
         await pilot.pause()
-        await pilot.press("tab", "enter", "enter")
+        await pilot.press("tab", *find, "enter", "enter")
         await until(PullRequestScreen)(pilot)
 
     return Scene(scene.app, size, run_before)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from tformance.core.database import close_database, open_database
+from tformance.core.enricher import Enricher
 from tformance.core.fakes import DEMO_TOKEN, DemoOrg, FakeGitHub, build_demo_org
 from tformance.core.fakes.groq_fake import FakeGroq
 from tformance.core.llm_client import LLMClient
@@ -22,7 +23,6 @@ from tformance.tui.enrichment import LLMFactory
 TODAY = date(2025, 6, 30)
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 GOOD_TOKEN = "ghp_" + "a" * 36
-SUMMARY = "Adds retry with backoff to the telemetry uploader so flaky networks stop dropping batches."
 
 
 def fake_github(org: DemoOrg | None = None, **options: object) -> FakeGitHub:
@@ -86,20 +86,43 @@ def sync_into(database: Path, fake: FakeGitHub, repos: list[str] | None = None, 
         close_database()
 
 
-def mark_enriched(database: Path, every: int = 1) -> None:
-    """Pretend the LLM judged every ``every``-th PR (1: all of them), as the enricher would."""
+def enrich(database: Path, every: int = 1) -> None:
+    """Run the real ``Enricher`` (the real LLM client on the fake Groq) over ``database``.
+
+    Only every ``every``-th PR by id is enriched (1: all of them); the others stay pending, exactly
+    as the sync left them. The fake Groq judges each PR on its own fields, so the result is the
+    same on every run, whatever order the requests finish in.
+    """
+
+    async def run() -> None:
+        db = DatabaseThread()
+        try:
+            llm = fast_llm(FakeGroq())()
+            try:
+                summary = await Enricher(llm, db).run()
+            finally:
+                await llm.close()
+            await db.run(close_database)
+        finally:
+            db.close()
+        if summary.stopped or summary.failed:
+            raise AssertionError(f"the fake Groq should answer every PR: {summary.describe()}")
+
     open_database(database)
     try:
-        for pr in PullRequest.select().order_by(PullRequest.id):
-            if pr.id % every:
-                continue
-            pr.enrichment_status = EnrichmentStatus.DONE
-            pr.is_ai_assisted = bool(pr.signature_tools)
-            pr.ai_tools_detected = list(pr.signature_tools)
-            pr.llm_summary = SUMMARY
-            pr.save()
+        # The enricher takes pending PRs only: hide the ones to leave pending, then bring them back.
+        skipped = [pr_id for (pr_id,) in PullRequest.select(PullRequest.id).tuples() if pr_id % every]
+        _set_status(skipped, EnrichmentStatus.FAILED)
+        asyncio.run(run())
+        _set_status(skipped, EnrichmentStatus.PENDING)
     finally:
         close_database()
+
+
+def _set_status(ids: list[int], status: str) -> None:
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        PullRequest.update(enrichment_status=status).where(PullRequest.id.in_(chunk)).execute()
 
 
 def copy_database(template: Path, target: Path) -> Path:

@@ -18,11 +18,13 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from ...core.metrics import PRRow, ReportFilter, TeamReport, compute_report, list_prs
-from ..formatting import ago, count, hours, percent, plural
+from ..formatting import ago, count, hours, percent, plural, tool_label
 from ..messages import ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean
 from ..store_queries import pending_enrichment
-from ..widgets.charts import AIShareChart, CycleTimeChart, WeeklyMergedChart
+from ..widgets.ai_glance import AIGlance
+from ..widgets.charts import CycleTimeChart
+from ..widgets.column_chart import AIShareChart, WeeklyMergedChart
 from ..widgets.pr_list import PRList
 from ..widgets.report_tables import fill_author_table, fill_comparison_table, fill_repo_table
 from ..widgets.stat_card import StatCard
@@ -33,6 +35,13 @@ ENRICHMENT_POLL_SECONDS = 3.0
 
 def _load(now: datetime) -> tuple[TeamReport, list[PRRow]]:
     return compute_report(ReportFilter(), now=now), list(list_prs(ReportFilter()))
+
+
+def _per_week(value: float | None) -> str:
+    """``12/wk lately``, ``2.5/wk lately``: whole numbers from 10 up, so it fits a card at 80 columns."""
+    if value is None:
+        return ""
+    return f"{value:.0f}/wk lately" if value >= 10 else f"{value:.1f}/wk lately"
 
 
 class DashboardScreen(Screen[None]):
@@ -67,9 +76,10 @@ class DashboardScreen(Screen[None]):
                     yield StatCard("1st review", id="card-review")
                     yield StatCard("AI-assisted", id="card-ai")
                     yield StatCard("No review", id="card-unreviewed")
-                with Horizontal(classes="dash-charts"):
+                with Horizontal(id="dash-trends", classes="dash-charts"):
                     yield WeeklyMergedChart("Merged PRs per week", id="chart-weekly")
                     yield CycleTimeChart("Cycle time trend (hours)", id="chart-cycle")
+                yield AIGlance(id="dash-glance")
             with TabPane("AI", id="ai"), VerticalScroll():
                 with Horizontal(classes="dash-charts"):
                     yield AIShareChart("AI-assisted share by month", id="chart-ai")
@@ -107,6 +117,7 @@ class DashboardScreen(Screen[None]):
             self.query_one(CycleTimeChart).show(report.cycle_time_by_month)
             self.query_one(AIShareChart).show(report.ai_by_month)
             self._tools(report)
+            self.query_one(AIGlance).show(report)
             fill_comparison_table(self.query_one("#dash-comparison", DataTable), report.ai_vs_human)
             fill_repo_table(self.query_one("#dash-repos", DataTable), report.repos, now)
             fill_author_table(self.query_one("#dash-people", DataTable), report.authors, report.bots)
@@ -164,7 +175,7 @@ class DashboardScreen(Screen[None]):
         per_week = sum(weeks[-4:]) / 4 if len(weeks) >= 4 else None
         cards = {
             "#card-prs": (count(totals.prs), f"{count(totals.open)} open"),
-            "#card-merged": (count(totals.merged), f"{per_week:.1f}/wk lately" if per_week is not None else ""),
+            "#card-merged": (count(totals.merged), _per_week(per_week)),
             "#card-cycle": (hours(totals.cycle_time_hours.median), f"p90 {hours(totals.cycle_time_hours.p90)}"),
             "#card-review": (
                 hours(totals.time_to_first_review_hours.median),
@@ -191,7 +202,9 @@ class DashboardScreen(Screen[None]):
             bar = "█" * max(1, round(tool.prs / top * width))
             lines.append(
                 Content.assemble(
-                    (f"{clean(tool.tool, limit=14):<14} ", ""), (bar, "$text-accent"), (f" {count(tool.prs)}", "")
+                    (f"{clean(tool_label(tool.tool), limit=14):<14} ", ""),
+                    (bar, "$text-accent"),
+                    (f" {count(tool.prs)}", ""),
                 )
             )
         self.query_one("#dash-tools", Static).update(Content("\n").join(lines))

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ..formatting import count, plural
+from ..formatting import count, plural, tool_label
 from ..safe_text import clean
 from ..store_queries import PullRequestDetail, pull_request_detail
 
@@ -21,16 +21,14 @@ WHERE_WORDS = {"title": "title", "body": "description", "branch": "branch", "aut
 def describe_pull_request(pr: PullRequestDetail) -> Content:
     """Everything shown about one PR, cleaned: GitHub's text is never markup here."""
     state = pr.state.lower() + (" (draft)" if pr.is_draft else "")
+    dates = f"opened {pr.created_at:%Y-%m-%d}" + (f" · merged {pr.merged_at:%Y-%m-%d}" if pr.merged_at else "")
     parts: list[str | tuple[str, str]] = [
         (clean(pr.title, limit=300), "bold"),
         "\n",
         (f"{clean(pr.repo)} #{pr.number} · by {clean(pr.author or 'ghost')} · {state}", "$text-muted"),
-        (f" · opened {pr.created_at:%Y-%m-%d}", "$text-muted"),
+        (f"\n{dates} · +{count(pr.additions)} −{count(pr.deletions)} lines", "$text-muted"),
+        (f" · {plural(pr.review_count, 'review')}", "$text-muted"),
     ]
-    if pr.merged_at:
-        parts.append((f" · merged {pr.merged_at:%Y-%m-%d}", "$text-muted"))
-    size = f"\n+{count(pr.additions)} −{count(pr.deletions)} lines · {plural(pr.review_count, 'review')}"
-    parts.append((size, "$text-muted"))
 
     parts += [("\n\nSummary\n", "bold $text-primary")]
     if pr.llm_summary:
@@ -43,19 +41,31 @@ def describe_pull_request(pr: PullRequestDetail) -> Content:
     decided = pr.is_ai_assisted if pr.is_ai_assisted is not None else bool(pr.signature_tools)
     source = "the LLM's verdict" if pr.is_ai_assisted is not None else "signatures found in the PR"
     if decided:
-        parts.append(f"AI-assisted ({', '.join(clean(tool) for tool in tools) or 'tool unknown'}), by {source}.")
+        names = ", ".join(clean(tool_label(tool)) for tool in tools) or "tool unknown"
+        parts.append(f"AI-assisted ({names}), by {source}.")
     else:
         parts.append(f"No sign of AI assistance ({source}).")
     for evidence in pr.evidence:
-        where = WHERE_WORDS.get(str(evidence.get("where")), clean(evidence.get("where")))
         parts.append(("\n  • ", "$text-accent"))
-        parts.append(f"{clean(evidence.get('tool'))} in the {where}: ")
+        parts.append(f"{clean(tool_label(str(evidence.get('tool'))))} in {_where(evidence.get('where'))}: ")
         parts.append((f"“{clean(evidence.get('excerpt'), limit=100)}”", "italic"))
 
     parts += [("\n\nDescription\n", "bold $text-primary")]
-    parts.append(clean(pr.body, single_line=False, limit=BODY_LIMIT) or ("(empty)", "$text-muted"))
+    parts.append(clean(pr.body, single_line=False, limit=BODY_LIMIT).strip() or ("(empty)", "$text-muted"))
     parts += [("\n\nLink  ", "bold $text-primary"), (clean(pr.url), "underline")]
     return Content.assemble(*parts)
+
+
+def _where(where: object) -> str:
+    """Where a marker was found, as words: ``the description``, ``commit 2's message``."""
+    text = clean(where)
+    if text in WHERE_WORDS:
+        return f"the {WHERE_WORDS[text]}"
+    commit, _, part = text.partition(" ")
+    number, _, field = part.partition(" ")
+    if commit == "commit" and number.isdigit() and field:
+        return f"commit {number}'s {field}"
+    return f"the {text}"
 
 
 class PullRequestScreen(ModalScreen[None]):

@@ -214,7 +214,8 @@ class RepoPickerScreen(Screen[None]):
     def _refresh_estimate(self) -> None:
         table = self.table
         selected = table.ordered_selection()
-        result = estimate((self.in_range.get(name) for name in selected), self._pace())
+        model = self.app.services.settings.llm_model
+        result = estimate((self.in_range.get(name) for name in selected), self._pace(), model)
         self.query_one(EstimatePanel).show(result, self.points_left, table.counting)
         self.query_one("#picker-continue", Button).disabled = not selected
         self._refresh_status()

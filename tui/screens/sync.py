@@ -267,7 +267,7 @@ class SyncScreen(Screen[None]):
     @staticmethod
     def _pause_note(rows: list[RepoProgressWidget]) -> str:
         paused = [row.paused_until for row in rows if row.stage is Stage.PAUSED and row.paused_until]
-        return f"paused for the GitHub rate limit until {min(paused):%H:%M} UTC" if paused else ""
+        return f"rate limit: paused until {min(paused):%H:%M} UTC" if paused else ""
 
     def _refresh_state(self) -> None:
         title = self.query_one("#sync-title", Static)

@@ -24,13 +24,13 @@ from ..widgets.token_summary import TokenSummary
 TOKEN_SHAPE = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: every GitHub token format
 NEW_TOKEN_URL = "https://github.com/settings/tokens/new?scopes=repo,read:org&description=tformance"
 INTRO = Content.assemble(
-    "tformance reads your team's pull requests to measure how work flows. It needs a GitHub token: a ",
+    "tformance reads your team's pull requests to measure how work flows, so it needs a GitHub token. A ",
     ("classic", "bold"),
-    " token with ",
+    " token with the ",
     ("repo", "$text-accent"),
     " and ",
     ("read:org", "$text-accent"),
-    " sees every repository you can. Create one at\n",
+    " scopes sees every repository you can; a fine-grained token sees one owner's only. Create a classic one at\n",
     (NEW_TOKEN_URL, "$text-muted"),
 )
 

@@ -1,15 +1,17 @@
-"""The dashboard's charts, drawn with textual-plotext in the current theme's colours."""
+"""The dashboard's charts, drawn with textual-plotext in the current theme's colours.
+
+Column charts (merged PRs per week, AI share per month) are drawn by ``column_chart``: see why there.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date
 
 from textual.color import Color
 from textual_plotext import PlotextPlot
 
-from ...core.metrics import MonthAIShare, MonthCycleTime, WeekCount
+from ...core.metrics import MonthCycleTime
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -52,14 +54,7 @@ def _month_label(month: str) -> str:
     return f"{name} {year[2:]}" if number == "01" else name
 
 
-def _week_label(week: str) -> str:
-    """``2025-W14`` as the month its Monday falls in (``Mar``; ``Jan 25`` in January)."""
-    year, number = week.split("-W")
-    monday = date.fromisocalendar(int(year), int(number), 1)
-    return _month_label(f"{monday:%Y-%m}")
-
-
-def _nice_ticks(top: float, wanted: int = 4) -> list[float]:
+def nice_ticks(top: float, wanted: int = 4) -> list[float]:
     """Round y-axis ticks from 0 past ``top``: 0, 5, 10, 15 rather than 0, 4.3, 8.5..."""
     if top <= 0:
         return [0]
@@ -72,29 +67,6 @@ def _nice_ticks(top: float, wanted: int = 4) -> list[float]:
 def _ticks(count: int, wanted: int) -> list[int]:
     step = max(1, round(count / max(1, wanted)))
     return list(range(0, count, step))
-
-
-class WeeklyMergedChart(ThemedChart):
-    """Merged PRs per ISO week."""
-
-    weeks: Sequence[WeekCount] = ()
-
-    def show(self, weeks: Sequence[WeekCount]) -> None:
-        self.weeks = weeks
-        self.replot()
-
-    def draw(self) -> None:
-        plt = self.plt
-        if not self.weeks:
-            return
-        x = list(range(len(self.weeks)))
-        counts = [week.count for week in self.weeks]
-        plt.bar(x, counts, color=self.colour("primary"), width=0.8, marker="sd")
-        ticks = _nice_ticks(max(counts))
-        plt.ylim(0, ticks[-1])
-        plt.yticks(ticks, [f"{tick:g}" for tick in ticks])
-        ticks = _ticks(len(self.weeks), 6)
-        plt.xticks(ticks, [_week_label(self.weeks[i].week) for i in ticks])
 
 
 class CycleTimeChart(ThemedChart):
@@ -119,31 +91,8 @@ class CycleTimeChart(ThemedChart):
             plt.plot(
                 [i for i, _ in p90], [v for _, v in p90], color=self.colour("primary"), label="p90", marker="braille"
             )
-        ticks = _nice_ticks(max(value for _, value in p90) if p90 else max(median))
+        ticks = nice_ticks(max(value for _, value in p90) if p90 else max(median))
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks, [f"{tick:g}" for tick in ticks])
-        ticks = _ticks(len(self.months), 6)
-        plt.xticks(ticks, [_month_label(self.months[i].month) for i in ticks])
-
-
-class AIShareChart(ThemedChart):
-    """Share of PRs AI-assisted, per month of creation."""
-
-    months: Sequence[MonthAIShare] = ()
-
-    def show(self, months: Sequence[MonthAIShare]) -> None:
-        self.months = months
-        self.replot()
-
-    def draw(self) -> None:
-        plt = self.plt
-        if not self.months:
-            return
-        x = list(range(len(self.months)))
-        shares = [round((month.share or 0) * 100, 1) for month in self.months]
-        plt.bar(x, shares, color=self.colour("accent"), width=0.8, marker="sd")
-        ticks = _nice_ticks(max(10.0, max(shares)))
-        plt.ylim(0, ticks[-1])
-        plt.yticks(ticks, [f"{tick:g}%" for tick in ticks])
         ticks = _ticks(len(self.months), 6)
         plt.xticks(ticks, [_month_label(self.months[i].month) for i in ticks])

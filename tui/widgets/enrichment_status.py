@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 
 from ...core.events import EnrichmentProgress, EnrichmentStopped
-from ..formatting import count, dollars
+from ...core.llm_cost import format_cost
+from ..formatting import count
 from ..messages import EnrichmentUpdated
 from ..safe_text import clean
 
@@ -28,6 +29,6 @@ def describe_enrichment(message: EnrichmentUpdated) -> Content:
         if event.failed:
             parts.append((f" · {count(event.failed)} failed", "$text-warning"))
         if event.tokens_used:
-            parts.append((f" · {count(event.tokens_used)} tokens, {dollars(event.cost_usd)}", "$text-muted"))
+            parts.append((f" · {format_cost(event.tokens_used, event.cost_usd)}", "$text-muted"))
         return Content.assemble(*parts)
     return Content("")

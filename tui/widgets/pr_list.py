@@ -17,11 +17,17 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from ...core.metrics import PRRow
-from ..formatting import count
+from ..formatting import count, plural, tool_label
 from ..safe_text import clean
 
 MAX_ROWS = 2000  # a DataTable of 100,000 rows is slow to build; the filter narrows the rest
 TITLE_LIMIT = 60
+COLUMNS = ("Created", "Repo", "#", "Title", "Author", "State", "AI")
+TITLE = COLUMNS.index("Title")
+CAPS = {"Author": 16, "AI": 16}  # a long login or tool list must not push the others off screen
+MIN_TITLE = 20
+CELL_PADDING = 2  # DataTable's cell_padding, on both sides of every column
+SCROLLBAR = 2
 STATE_WORDS = {"MERGED": "merged", "OPEN": "open", "CLOSED": "closed"}
 
 
@@ -37,19 +43,20 @@ def _build(pr: PRRow) -> _Row:
     title = clean(pr.title, limit=TITLE_LIMIT)
     repo = clean(pr.repo.partition("/")[2] or pr.repo)
     author = clean(pr.author)
-    tools = ", ".join(clean(tool) for tool in pr.ai_tools)
-    ai = Text(tools or "yes", style="bold") if pr.ai_assisted else Text("")
-    state = STATE_WORDS.get(pr.state, pr.state.lower()) + (" draft" if pr.is_draft else "")
+    tools = ", ".join(clean(tool_label(tool)) for tool in pr.ai_tools)
+    ai = Text(tools or "yes", style="bold", overflow="ellipsis") if pr.ai_assisted else Text("")
+    state = "draft" if pr.is_draft and pr.state == "OPEN" else STATE_WORDS.get(pr.state, pr.state.lower())
     cells = (
         Text(f"{pr.created_at:%Y-%m-%d}", style="dim"),
         Text(repo),
         Text(f"#{pr.number}", justify="right"),
-        Text(title),
+        Text(title, overflow="ellipsis"),
         Text(author + (" (bot)" if pr.author_is_bot else ""), style="dim" if pr.author_is_bot else ""),
         Text(state, style="dim" if pr.state != "MERGED" else ""),
         ai,
     )
-    search = " ".join((pr.repo, str(pr.number), pr.title, pr.author, tools, pr.state)).lower()
+    ids = " ".join(pr.ai_tools)  # the filter finds ``claude_code`` as well as ``Claude Code``
+    search = " ".join((pr.repo, str(pr.number), pr.title, pr.author, tools, ids, pr.state)).lower()
     return _Row(pr, f"{pr.repo}#{pr.number}", search, cells)
 
 
@@ -73,11 +80,13 @@ class PRList(Vertical):
         super().__init__(id=id)
         self._rows: list[_Row] = []
         self._by_key: dict[str, _Row] = {}
+        self._natural = [len(label) for label in COLUMNS]  # the widest cell of each column
+        self._widths: tuple[int, ...] | None = None  # the columns' widths as last laid out
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter by title, author, repo, AI tool or state", id="pr-filter")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="pr-table")
-        table.add_columns("Created", "Repo", "#", "Title", "Author", "State", "AI")
+        table.add_columns(*COLUMNS)
         yield table
         yield Static(classes="pr-count")
 
@@ -85,7 +94,25 @@ class PRList(Vertical):
         """``prs`` oldest first (as ``list_prs`` gives them); shown newest first."""
         self._rows = [_build(pr) for pr in reversed(prs)]
         self._by_key = {row.key: row for row in self._rows}
+        self._natural = [len(label) for label in COLUMNS]
+        for row in self._rows:
+            self._natural = [max(width, cell.cell_len) for width, cell in zip(self._natural, row.cells, strict=True)]
         self._refill(self.query_one("#pr-filter", Input).value)
+
+    def on_resize(self) -> None:
+        if self._rows and self._fit() != self._widths:
+            table = self.query_one(DataTable)
+            cursor = table.cursor_row
+            self._refill(self.query_one("#pr-filter", Input).value)
+            table.move_cursor(row=min(cursor, max(0, table.row_count - 1)))
+
+    def _fit(self) -> tuple[int, ...]:
+        """Column widths for the width we have: the title takes what the other columns leave."""
+        widths = [min(width, CAPS.get(label, width)) for label, width in zip(COLUMNS, self._natural, strict=True)]
+        others = sum(width for index, width in enumerate(widths) if index != TITLE)
+        room = self.size.width - SCROLLBAR - CELL_PADDING * len(COLUMNS) - others
+        widths[TITLE] = max(MIN_TITLE, min(self._natural[TITLE], room))
+        return tuple(widths)
 
     @on(Input.Changed, "#pr-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -99,11 +126,18 @@ class PRList(Vertical):
         words = text.lower().split()
         matches = [row for row in self._rows if all(word in row.search for word in words)]
         table = self.query_one(DataTable)
-        table.clear()
+        widths = self._fit()
+        if widths != self._widths:
+            table.clear(columns=True)
+            for label, width in zip(COLUMNS, widths, strict=True):
+                table.add_column(label, width=width)
+            self._widths = widths
+        else:
+            table.clear()
         for row in matches[:MAX_ROWS]:
             table.add_row(*row.cells, key=row.key)
         shown = f"{count(min(len(matches), MAX_ROWS))} of {count(len(matches))}" if len(matches) > MAX_ROWS else ""
-        summary = f"{count(len(matches))} PRs" if not shown else f"showing the newest {shown} PRs"
+        summary = plural(len(matches), "PR") if not shown else f"showing the newest {shown} PRs"
         if words:
             summary += f" matching “{clean(text, limit=40)}”"
         self.query_one(".pr-count", Static).update(Text(summary + " · Enter opens one"))

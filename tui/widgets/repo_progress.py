@@ -154,7 +154,8 @@ class RepoProgress(Widget, can_focus=True):
         detail = self._detail()
         if not detail.plain:
             return row
-        return Content("\n").join([row, Content.assemble("  ", detail)])
+        # Wrapped here, so a long reason keeps its indent on every line.
+        return Content("\n").join([row, *(Content.assemble("  ", line) for line in detail.wrap(width - 2))])
 
     def _bar(self, width: int, total: int) -> Content:
         fraction = 1.0 if self.stage is Stage.DONE else min(1.0, self.fetched / total) if total > 0 else 0.0
@@ -187,7 +188,7 @@ class RepoProgress(Widget, can_focus=True):
                 f"GitHub rate limit reached: {left}. Nothing is lost while it waits.", "$text-warning"
             )
         if self.stage is Stage.RETRYING:
-            text = f"{message}; retrying in {clock(remaining)}" if remaining is not None else message
+            text = f"{message} (next try in {clock(remaining)})" if remaining is not None else message
             return Content.styled(text, "$text-warning")
         if self.stage is Stage.FAILED:
             return Content.styled(f"{message or 'failed'} · press r to retry this repo", "$text-error")

@@ -74,7 +74,7 @@ def fill_author_table(table: DataTable, people: tuple[AuthorRow, ...], bots: tup
 def fill_comparison_table(table: DataTable, comparison: AIComparison) -> None:
     _reset(table, ("", "AI-assisted", "Without AI"))
     ai, human = comparison.ai, comparison.human
-    for label, pick in _COMPARISON_ROWS:
+    for label, pick in COMPARISON_ROWS:
         table.add_row(Text(label, style="bold"), _right(pick(ai)), _right(pick(human)))
 
 
@@ -86,7 +86,7 @@ def _one_decimal(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-_COMPARISON_ROWS = (
+COMPARISON_ROWS = (
     ("PRs", lambda s: count(s.prs)),
     ("Merged", lambda s: count(s.merged)),
     ("Cycle time, median", lambda s: hours(s.cycle_time_hours.median)),

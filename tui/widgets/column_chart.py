@@ -1,0 +1,139 @@
+"""Column charts drawn with block characters: one column per week or month, exact to an eighth of a row.
+
+A year of weeks is more bars than a half-screen plotext chart has columns: plotext's bars then overlap
+and a quiet week vanishes behind its neighbours. Here every value gets a column of its own (the oldest
+are left out when even one cell each does not fit), and a column's top is drawn in eighths of a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from textual.content import Content
+from textual.widget import Widget
+
+from ...core.metrics import MonthAIShare, WeekCount
+from .charts import MONTHS, nice_ticks
+
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+MAX_STEP = 4  # cells per column, its gap included: wider columns look like blocks, not a trend
+
+
+def draw_columns(
+    values: Sequence[float],
+    labels: Sequence[str],
+    title: str,
+    width: int,
+    height: int,
+    *,
+    unit: str = "",
+    least_top: float = 0,
+    style: str = "$primary",
+) -> list[Content]:
+    """The chart as ``height`` lines of at most ``width`` cells: title, rows of columns, axis, labels.
+
+    ``labels[i]`` goes under column ``i`` ("" for none; a label that would touch the previous one is
+    left out). The y axis runs from 0 to a round number at or above ``max(values)`` and ``least_top``.
+    """
+    rows = height - 3
+    if not values or rows < 2 or width < 12:
+        return [Content(title.center(width).rstrip())]
+    ticks = nice_ticks(max(least_top, *values) or 1, wanted=max(1, min(4, rows // 2)))
+    top = ticks[-1]
+    tick_labels = [f"{tick:g}{unit}" for tick in ticks]
+    label_width = max(len(label) for label in tick_labels)
+    room = width - label_width - 2  # the axis, and a cell of margin on the right
+    first = max(0, len(values) - room)
+    values, labels = values[first:], labels[first:]
+    step = max(1, min(MAX_STEP, room // len(values)))
+    bar = step - 1 if step > 1 else 1  # a one-cell gap between columns when there is room for it
+    if first:
+        title = f"{title} · last {len(values)}"
+
+    eighths = [max(1, round(value / top * rows * 8)) if value > 0 else 0 for value in values]
+    # A tick sits on the row whose top edge is its level; 0 is the axis line itself.
+    tick_rows = {round(tick / top * rows) - 1: label for tick, label in zip(ticks, tick_labels, strict=True)}
+
+    lines = [Content(title.center(width).rstrip())]
+    for row in range(rows - 1, -1, -1):
+        cells = "".join(EIGHTHS[max(0, min(8, value - row * 8))] * bar + " " * (step - bar) for value in eighths)
+        label = tick_rows.get(row)
+        axis = f"{label:>{label_width}}┤" if label is not None else f"{'':>{label_width}}│"
+        lines.append(Content.assemble((axis, "$text-muted"), (cells.rstrip(), style)))
+    axis = f"{tick_rows.get(-1, ''):>{label_width}}└" + "─" * (len(values) * step)
+    lines.append(Content.styled(axis, "$text-muted"))
+    lines.append(Content.styled(" " * (label_width + 1) + _place(labels, step), "$text-muted"))
+    return lines
+
+
+def _place(labels: Sequence[str], step: int) -> str:
+    """The labels on one line, each under its column, skipping any that would touch the one before."""
+    line = [" "] * (len(labels) * step)
+    free_from = 0
+    for index, label in enumerate(labels):
+        start = index * step
+        if not label or start < free_from or start + len(label) > len(line):
+            continue
+        line[start : start + len(label)] = label
+        free_from = start + len(label) + 1
+    return "".join(line).rstrip()
+
+
+def month_name(year: int, month: int) -> str:
+    """``Mar``; ``Jan 25`` at a year's start, so the axis says which year."""
+    return MONTHS[month - 1] + (f" {year % 100:02d}" if month == 1 else "")
+
+
+def week_labels(weeks: Sequence[WeekCount]) -> list[str]:
+    """The month's name under the first week of each month (the week whose Monday is in its first 7 days)."""
+    labels = []
+    for week in weeks:
+        year, number = week.week.split("-W")
+        monday = date.fromisocalendar(int(year), int(number), 1)
+        labels.append(month_name(monday.year, monday.month) if monday.day <= 7 else "")
+    return labels
+
+
+class ColumnChart(Widget):
+    """A titled column chart of the values ``show`` was last given."""
+
+    DEFAULT_CSS = """
+    ColumnChart { height: 12; min-width: 30; background: $surface; }
+    """
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.chart_title = title
+        self.values: tuple[float, ...] = ()
+        self.labels: tuple[str, ...] = ()
+
+    def render(self) -> Content:
+        size = self.content_size
+        return Content("\n").join(self.draw(size.width, size.height))
+
+    def draw(self, width: int, height: int) -> list[Content]:
+        return draw_columns(self.values, self.labels, self.chart_title, width, height)
+
+
+class WeeklyMergedChart(ColumnChart):
+    """Merged PRs per ISO week of the merge."""
+
+    def show(self, weeks: Sequence[WeekCount]) -> None:
+        self.values = tuple(week.count for week in weeks)
+        self.labels = tuple(week_labels(weeks))
+        self.refresh()
+
+
+class AIShareChart(ColumnChart):
+    """The share of PRs AI-assisted, per month of creation (an empty column for a month without PRs)."""
+
+    def show(self, months: Sequence[MonthAIShare]) -> None:
+        self.values = tuple((month.share or 0) * 100 for month in months)
+        self.labels = tuple(month_name(*map(int, month.month.split("-"))) for month in months)
+        self.refresh()
+
+    def draw(self, width: int, height: int) -> list[Content]:
+        return draw_columns(
+            self.values, self.labels, self.chart_title, width, height, unit="%", least_top=10, style="$accent"
+        )
