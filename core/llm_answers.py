@@ -158,11 +158,18 @@ def canonical_tool(name: Any) -> str | None:
     return _ALIASES.get(key)
 
 
+# A product's general name next to its specific agent names the same use twice ("claude" beside
+# "claude_code"): keep the specific one, so a PR counts once per tool it really used.
+_SUBSUMED_BY = {"claude": "claude_code", "chatgpt": "chatgpt_codex"}
+
+
 def canonical_tools(names: Iterable[Any]) -> tuple[str, ...]:
-    """Known tool ids among ``names``, unique and sorted; ``ai_generic`` only when no tool is named."""
+    """Known tool ids among ``names``, unique and sorted; ``ai_generic`` only when no tool is named,
+    and a general name (``claude``) only when its specific agent (``claude_code``) is not there."""
     tools = {tool for tool in map(canonical_tool, names) if tool is not None}
     if len(tools) > 1:
         tools.discard(GENERIC_TOOL)
+    tools -= {general for general, specific in _SUBSUMED_BY.items() if specific in tools}
     return tuple(sorted(tools))
 
 
@@ -174,7 +181,7 @@ def final_verdict(signature_tools: Iterable[str], answer: PRAnswer) -> tuple[boo
         return True, list(canonical_tools(tools))
     if not answer.is_ai_assisted:
         return False, []
-    return True, list(answer.ai_tools or (GENERIC_TOOL,))
+    return True, list(canonical_tools(answer.ai_tools) or (GENERIC_TOOL,))
 
 
 def clean_summary(text: str) -> str:

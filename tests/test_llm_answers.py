@@ -147,3 +147,11 @@ def test_the_llm_decides_when_there_is_no_marker() -> None:
     assert final_verdict([], PRAnswer(1, True, (), "s")) == (True, ["ai_generic"])
     assert final_verdict([], PRAnswer(1, False, (), "s")) == (False, [])
     assert final_verdict(["not_a_tool"], PRAnswer(1, False, (), "s")) == (False, [])
+
+
+def test_a_general_tool_name_beside_its_agent_counts_once():
+    from tformance.core.llm_answers import canonical_tools
+
+    assert canonical_tools(["claude", "claude_code"]) == ("claude_code",)
+    assert canonical_tools(["chatgpt", "chatgpt_codex", "cursor"]) == ("chatgpt_codex", "cursor")
+    assert canonical_tools(["claude"]) == ("claude",)
