@@ -100,3 +100,20 @@ async def test_an_empty_account_says_so(tmp_path: Path) -> None:
         assert isinstance(picker, RepoPickerScreen)
         assert "sees no repositories" in str(picker.query_one("#picker-status").render())
         assert picker.query_one("#picker-continue").disabled
+
+
+async def test_the_picker_says_what_is_sent_to_the_llm_before_any_call(tmp_path: Path) -> None:
+    from tformance.tui.screens.privacy import PrivacyScreen
+
+    app = app_for(services_for(tmp_path / "t.db", fake_github()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_picker(pilot)
+        assert "To the LLM" in estimate_text(screen) and "never code" in estimate_text(screen)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, PrivacyScreen)
+        shown = "\n".join(str(static.render()) for static in app.screen.query("Static"))
+        assert "What leaves this machine" in shown and "Never sent: diffs" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen

@@ -32,6 +32,7 @@ from ..widgets.estimate_panel import EstimatePanel
 from ..widgets.filter_input import FilterInput
 from ..widgets.repo_table import RepoTable
 from ..widgets.token_summary import TokenSummary
+from .privacy import PrivacyScreen
 
 REPOS_PER_COUNT_REQUEST = 15  # two searches each: 30 aliased searches fit one GraphQL request
 COUNT_REQUESTS_IN_FLIGHT = 3
@@ -50,6 +51,9 @@ class RepoPickerScreen(Screen[None]):
         Binding("enter", "continue", "Sync", priority=True, tooltip="Sync the selected repositories"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("f5", "reload", "Reload", show=False, tooltip="List the repositories again"),
+        Binding(
+            "ctrl+d", "privacy", "What is sent", show=False, priority=True, tooltip="Exactly what leaves this machine"
+        ),
         Binding("up", "cursor(-1)", show=False, priority=True),
         Binding("down", "cursor(1)", show=False, priority=True),
         Binding("pageup", "cursor(-10)", show=False, priority=True),
@@ -251,3 +255,6 @@ class RepoPickerScreen(Screen[None]):
         else:
             text += " Create one on GitHub, or use a token of an account that belongs to your organisation."
         return text
+
+    def action_privacy(self) -> None:
+        self.app.push_screen(PrivacyScreen())

@@ -21,6 +21,11 @@ def describe_estimate(estimate: Estimate, points_left: int | None, counting: boo
     parts += [f" · {points} GitHub points · {minutes(estimate.seconds)}"]
     parts += [("\nLLM ", "bold"), f"~{_tokens(estimate.llm_tokens)} tokens ≈ {dollars(estimate.llm_dollars)}"]
     parts.append(("  estimates: the sync counts exactly", "$text-muted"))
+    parts += [
+        ("\nTo the LLM ", "bold"),
+        "titles, descriptions, commit subjects, labels; never code",
+        (" (^d: details)", "$text-muted"),
+    ]
     if points_left is not None and estimate.api_points > points_left:
         parts.append(
             ("\n⚠ more points than are left this hour: the sync will pause until GitHub resets", "$text-warning")
