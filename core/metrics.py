@@ -36,24 +36,12 @@ empty sample gives ``None`` ("no data"), never a 0.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter
 from datetime import date, datetime, timedelta
-from itertools import chain
 from typing import Any
 
 from .dates import utc_now
-from .metrics_queries import (
-    Cell,
-    TimeSeries,
-    list_prs,
-    parse_time,
-    pr_conditions,
-    scan,
-    selected_repos,
-    tool_counts,
-)
+from .metrics_queries import Group, Scan, list_prs, scan, selected_repos
 from .metrics_types import (
     CLOSED,
     GHOST,
@@ -124,7 +112,7 @@ __all__ = [
 ]
 
 JSON_SCHEMA_VERSION = 1
-_SECONDS_PER_HOUR = 3600
+_NO_DATA = Distribution(0, None, None)
 
 
 def compute_report(filters: ReportFilter | None = None, *, now: datetime | None = None) -> TeamReport:
@@ -134,52 +122,39 @@ def compute_report(filters: ReportFilter | None = None, *, now: datetime | None 
     series are empty. ``now`` only stamps ``generated_at`` (tests pass a fixed time).
     """
     filters = filters or ReportFilter()
-    # One read transaction: on SQLite (WAL) both queries see the same snapshot, even while
-    # a sync writes, so the tool counts describe the same PRs as the rest.
+    # One read transaction: on SQLite (WAL) every query sees the same snapshot, even while
+    # a sync writes, so that the counts, percentiles, series and tools describe the same PRs.
     with db_proxy.obj.atomic():
         repos = selected_repos(filters)
-        conditions = pr_conditions(filters, [repo.id for repo in repos])
-        cells, series = scan(conditions)
-        tools = tool_counts(conditions)
-    return _assemble(filters, now or utc_now(), repos, cells, series, tools)
+        scanned = scan(filters, [repo.id for repo in repos])
+    return _assemble(filters, now or utc_now(), repos, scanned)
 
 
 def _assemble(
     filters: ReportFilter,
     now: datetime,
     repos: list[Repository],
-    cells: list[Cell],
-    series: TimeSeries,
-    tools: Counter[str],
+    scanned: Scan,
 ) -> TeamReport:
-    by_repo: defaultdict[int, list[Cell]] = defaultdict(list)
-    by_author: defaultdict[str | None, list[Cell]] = defaultdict(list)
-    for cell in cells:
-        by_repo[cell.repo_id].append(cell)
-        by_author[cell.login].append(cell)
     repo_rows = [
         RepoRow(
             name=repo.full_name,
             status=repo.sync_status,
             last_synced_at=repo.last_synced_at,
             sync_error=repo.sync_error,
-            stats=_group_stats(by_repo[repo.id]),
+            stats=_stats(scanned.repos.get(repo.id) or Group()),
         )
         for repo in repos
     ]
     repo_rows.sort(key=lambda row: (-row.stats.prs, row.name.lower()))
-    author_rows = [
-        AuthorRow(login or GHOST, any(cell.is_bot for cell in group), _group_stats(group))
-        for login, group in by_author.items()
-    ]
+    author_rows = [AuthorRow(login or GHOST, group.is_bot, _stats(group)) for login, group in scanned.authors.items()]
     author_rows.sort(key=lambda row: (-row.stats.prs, row.login.lower()))
     comparison = AIComparison(
-        ai=_group_stats([cell for cell in cells if cell.ai]),
-        human=_group_stats([cell for cell in cells if not cell.ai and not cell.is_bot]),
-        automation_prs_excluded=sum(cell.prs for cell in cells if cell.is_bot and not cell.ai),
+        ai=_stats(scanned.ai),
+        human=_stats(scanned.human),
+        automation_prs_excluded=scanned.automation_prs,
     )
-    health = _health(repos, cells)
-    sizes = _sorted_sizes(cells)
+    health = _health(repos, scanned)
 
     period_start = filters.since or (health.first_pr_at.date() if health.first_pr_at else None)
     # Without ``until``, the period runs to the newest data: the latest sync, or PR.
@@ -189,24 +164,21 @@ def _assemble(
     weekly: tuple[WeekCount, ...] = ()
     cycle_by_month: tuple[MonthCycleTime, ...] = ()
     ai_by_month: tuple[MonthAIShare, ...] = ()
-    if cells and period_start and period_end:
+    if scanned.total.prs and period_start and period_end:
         # PRs created in the period can be merged after its end: the merge series run on
         # to the last merge, so that they add up to the merged total.
-        last_merge = max(series.merged_per_day, default=None)
-        merges_end = max(period_end, date.fromisoformat(last_merge)) if last_merge else period_end
-        weekly = _weekly(series.merged_per_day, period_start, merges_end)
+        last_merge = max(scanned.merged_per_day, default=None)
+        merges_end = max(period_end, _day(last_merge)) if last_merge else period_end
+        weekly = _weekly(scanned.merged_per_day, period_start, merges_end)
         cycle_by_month = tuple(
-            MonthCycleTime(
-                month,
-                distribution(series.cycle_by_month.get(month, ()), _SECONDS_PER_HOUR),
-            )
+            MonthCycleTime(month, scanned.cycle_by_month.get(month, _NO_DATA))
             for month in _months(period_start, merges_end)
         )
         ai_by_month = tuple(
             _month_share(
                 month,
-                series.created_by_month[month, True],
-                series.created_by_month[month, False],
+                scanned.created_by_month[month, True],
+                scanned.created_by_month[month, False],
             )
             for month in _months(period_start, period_end)
         )
@@ -216,12 +188,13 @@ def _assemble(
         generated_at=now,
         period_start=period_start,
         period_end=period_end,
-        totals=_stats(cells, sizes),
+        totals=_stats(scanned.total),
         weekly_merged=weekly,
         cycle_time_by_month=cycle_by_month,
-        size_buckets=_size_buckets(sizes),
+        size_buckets=_size_buckets(scanned.size_buckets),
         ai_by_tool=tuple(
-            ToolCount(tool, count) for tool, count in sorted(tools.items(), key=lambda item: (-item[1], item[0]))
+            ToolCount(tool, count)
+            for tool, count in sorted(scanned.tools.items(), key=lambda item: (-item[1], item[0]))
         ),
         ai_by_month=ai_by_month,
         ai_vs_human=comparison,
@@ -232,53 +205,37 @@ def _assemble(
     )
 
 
-def _group_stats(cells: list[Cell]) -> GroupStats:
-    return _stats(cells, _sorted_sizes(cells))
-
-
-def _sorted_sizes(cells: list[Cell]) -> list[int]:
-    return sorted(chain.from_iterable(cell.sizes for cell in cells))
-
-
-def _stats(cells: list[Cell], sizes: list[int]) -> GroupStats:
-    """The columns of ``cells`` taken together; ``sizes`` are their sizes, sorted."""
-    prs = sum(cell.prs for cell in cells)
-    merged = sum(cell.merged for cell in cells)
-    ai = sum(cell.prs for cell in cells if cell.ai)
-    unreviewed = sum(cell.merged_without_review for cell in cells)
+def _stats(group: Group) -> GroupStats:
+    """The columns of a group of PRs."""
+    prs, merged, unreviewed = group.prs, group.merged, group.merged_without_review
     return GroupStats(
         prs=prs,
         merged=merged,
-        closed_unmerged=sum(cell.closed_unmerged for cell in cells),
-        open=sum(cell.open for cell in cells),
-        ai_assisted=ai,
-        ai_share=_share(ai, prs),
-        cycle_time_hours=distribution(_chain(cell.cycle for cell in cells), _SECONDS_PER_HOUR),
-        time_to_first_review_hours=distribution(_chain(cell.review for cell in cells), _SECONDS_PER_HOUR),
-        size_lines=Distribution(len(sizes), percentile(sizes, 50), percentile(sizes, 90)),
-        reviews_per_pr=_share(sum(cell.reviews_on_merged for cell in cells), merged),
+        closed_unmerged=group.closed_unmerged,
+        open=prs - merged - group.closed_unmerged,
+        ai_assisted=group.ai_assisted,
+        ai_share=_share(group.ai_assisted, prs),
+        cycle_time_hours=group.cycle_time_hours,
+        time_to_first_review_hours=group.time_to_first_review_hours,
+        size_lines=group.size_lines,
+        reviews_per_pr=_share(group.reviews_on_merged, merged),
         merged_without_review=unreviewed,
         merged_without_review_share=_share(unreviewed, merged),
     )
 
 
-def _size_buckets(sorted_sizes: list[int]) -> tuple[SizeBucket, ...]:
-    buckets = []
-    below = 0
-    for label, upper in SIZE_BUCKETS:
-        up_to = len(sorted_sizes) if upper is None else bisect_left(sorted_sizes, upper)
-        buckets.append(SizeBucket(label, upper, up_to - below))
-        below = up_to
-    return tuple(buckets)
+def _size_buckets(counts: tuple[int, ...]) -> tuple[SizeBucket, ...]:
+    counts = counts or (0,) * len(SIZE_BUCKETS)
+    return tuple(SizeBucket(label, upper, count) for (label, upper), count in zip(SIZE_BUCKETS, counts, strict=True))
 
 
-def _health(repos: list[Repository], cells: list[Cell]) -> DataHealth:
+def _health(repos: list[Repository], scanned: Scan) -> DataHealth:
     # A repo whose history is exhausted is covered from its first PR, whatever the start.
     starts = [repo.history_start for repo in repos if repo.history_start and not repo.history_exhausted]
     synced = [repo.last_synced_at for repo in repos if repo.last_synced_at]
     return DataHealth(
-        pending_enrichment=sum(cell.pending_enrichment for cell in cells),
-        failed_enrichment=sum(cell.failed_enrichment for cell in cells),
+        pending_enrichment=scanned.total.pending_enrichment,
+        failed_enrichment=scanned.total.failed_enrichment,
         failed_repos=tuple(
             RepoFailure(repo.full_name, repo.sync_error) for repo in repos if repo.sync_status == SyncStatus.FAILED
         ),
@@ -287,15 +244,20 @@ def _health(repos: list[Repository], cells: list[Cell]) -> DataHealth:
         ),
         covered_from=max(starts, default=None),
         covered_until=min(synced, default=None),
-        first_pr_at=parse_time(min(cell.first_created for cell in cells)) if cells else None,
-        last_pr_at=parse_time(max(cell.last_created for cell in cells)) if cells else None,
+        first_pr_at=scanned.first_created,
+        last_pr_at=scanned.last_created,
     )
 
 
-def _weekly(merged_per_day: Counter[str], start: date, end: date) -> tuple[WeekCount, ...]:
+def _day(key: int) -> date:
+    """The date of a YYYYMMDD day key."""
+    return date(key // 10_000, key // 100 % 100, key % 100)
+
+
+def _weekly(merged_per_day: Counter[int], start: date, end: date) -> tuple[WeekCount, ...]:
     per_week: Counter[str] = Counter()
     for day, count in merged_per_day.items():
-        per_week[iso_week(date.fromisoformat(day))] += count
+        per_week[iso_week(_day(day))] += count
     monday = start - timedelta(days=start.weekday())
     weeks = []
     while monday <= end:
@@ -316,10 +278,6 @@ def _months(start: date, end: date) -> list[str]:
 
 def _month_share(month: str, ai: int, other: int) -> MonthAIShare:
     return MonthAIShare(month, ai + other, ai, _share(ai, ai + other))
-
-
-def _chain(lists: Iterable[list[float]]) -> Iterable[float]:
-    return chain.from_iterable(lists)
 
 
 def _share(part: float, whole: int) -> float | None:

@@ -7,14 +7,14 @@ Datetimes are stored as naive UTC and come back as aware UTC.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import peewee as pw
 
 db_proxy = pw.DatabaseProxy()
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: PullRequest's derived metric columns and the metrics indexes
 
 
 class UTCDateTimeField(pw.DateTimeField):
@@ -134,8 +134,147 @@ class PullRequest(BaseModel):
     llm_summary_version = pw.CharField(null=True)
     enrichment_status = pw.CharField(default=EnrichmentStatus.PENDING, index=True)
 
+    # Derived from the columns above whenever a row is stored (``derived_columns``), so that
+    # the metrics read small numbers from indexes instead of parsing timestamps. Nullable only
+    # so that the v2 migration can add them in place; every stored row has them filled.
+    size_lines = pw.IntegerField(null=True)  # additions + deletions
+    cycle_seconds = pw.FloatField(null=True)  # created -> merged, never below 0; None if not merged
+    first_review_seconds = pw.FloatField(null=True)  # created -> first review, never below 0
+    merged_unreviewed = pw.BooleanField(null=True)  # merged with no qualifying review before the merge
+    created_day = pw.IntegerField(null=True)  # UTC day of creation as YYYYMMDD
+    merged_day = pw.IntegerField(null=True)  # UTC day of the merge as YYYYMMDD
+    merged_month = pw.IntegerField(null=True)  # UTC month of the merge as YYYYMM
+    has_signatures = pw.BooleanField(null=True)  # signature_tools is not empty
+
     class Meta:
         indexes = ((("repo", "number"), True),)
+
+    def save(self, force_insert: bool = False, only: Any = None) -> Any:
+        """Save, keeping the derived columns in step with the ones they come from."""
+        for name, value in derived_columns(
+            self.created_at,
+            self.merged_at,
+            self.first_review_at,
+            self.additions,
+            self.deletions,
+            self.signature_tools,
+        ).items():
+            setattr(self, name, value)
+        if only is not None:
+            only = [*only, *(getattr(PullRequest, name) for name in DERIVED_COLUMNS)]
+        return super().save(force_insert=force_insert, only=only)
+
+
+DERIVED_COLUMNS = (
+    "size_lines",
+    "cycle_seconds",
+    "first_review_seconds",
+    "merged_unreviewed",
+    "created_day",
+    "merged_day",
+    "merged_month",
+    "has_signatures",
+)
+
+# The metrics indexes. Each one answers its queries alone (it holds every column they read),
+# so the table rows, which carry the PR bodies, are never read; and each holds the filter
+# columns (repo, author, creation day), so a filtered report is answered the same way.
+METRIC_VALUES = ("size_lines", "cycle_seconds", "first_review_seconds")
+_FILTERS = ("repo", "author_login", "created_day")
+_SIDE = ("is_ai_assisted", "has_signatures", "author_is_bot")  # the AI-vs-human side of a PR
+METRICS_INDEXES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    # name: (columns, the column that must be set for a row to be in the index)
+    # Counts per (repo, author, bot, LLM verdict, signatures): one pass, grouped in index order.
+    "pull_request_metrics": (
+        (
+            "repo",
+            "author_login",
+            "author_is_bot",
+            "is_ai_assisted",
+            "has_signatures",
+            "state",
+            "enrichment_status",
+            "merged_unreviewed",
+            "review_count",
+            "merged_day",
+            "size_lines",
+            "cycle_seconds",
+            "first_review_seconds",
+            "created_day",
+        ),
+        None,
+    ),
+    # Exact percentiles: each value in order overall (and per AI side), per repo and per
+    # author, so that the value at a rank is an index seek plus a walk (LIMIT 2 OFFSET k).
+    **{
+        f"pull_request_{value}_{order}": (columns, value)
+        for value in METRIC_VALUES
+        for order, columns in (
+            ("order", (value, *_SIDE, *_FILTERS)),
+            ("by_repo", ("repo", value, "author_login", "created_day", *_SIDE)),
+            ("by_author", ("author_login", value, "repo", "created_day", *_SIDE)),
+        )
+    },
+    "pull_request_cycle_by_merge_month": (("merged_month", "cycle_seconds", *_FILTERS), "cycle_seconds"),
+    "pull_request_merges_by_day": (("merged_day", *_FILTERS), "merged_day"),
+    "pull_request_created_by_day": (("created_day", "is_ai_assisted", "has_signatures", "repo", "author_login"), None),
+    "pull_request_ai_tools": (
+        ("ai_tools_detected", "signature_tools", "is_ai_assisted", "has_signatures", *_FILTERS),
+        None,
+    ),
+}
+for _name, (_columns, _required) in METRICS_INDEXES.items():
+    PullRequest.add_index(
+        PullRequest.index(
+            *(getattr(PullRequest, column) for column in _columns),
+            name=_name,
+            where=None if _required is None else getattr(PullRequest, _required).is_null(False),
+        )
+    )
+
+
+def day_key(moment: datetime | date) -> int:
+    """The UTC day of ``moment`` as the integer YYYYMMDD (naive datetimes are UTC)."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.year * 10_000 + moment.month * 100 + moment.day
+
+
+def derived_columns(
+    created_at: datetime | None,
+    merged_at: datetime | None,
+    first_review_at: datetime | None,
+    additions: int | None,
+    deletions: int | None,
+    signature_tools: Any,
+) -> dict[str, Any]:
+    """The derived columns of a PR row, from the columns they come from."""
+    created, merged, reviewed = _utc(created_at), _utc(merged_at), _utc(first_review_at)
+    return {
+        "size_lines": (additions or 0) + (deletions or 0),
+        "cycle_seconds": _seconds(created, merged),
+        "first_review_seconds": _seconds(created, reviewed),
+        "merged_unreviewed": merged is not None and (reviewed is None or reviewed > merged),
+        "created_day": None if created is None else day_key(created),
+        "merged_day": None if merged is None else day_key(merged),
+        "merged_month": None if merged is None else day_key(merged) // 100,
+        "has_signatures": bool(signature_tools) and signature_tools != "[]",
+    }
+
+
+def _utc(moment: datetime | str | None) -> datetime | None:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> float | None:
+    """Seconds from ``start`` to ``end``, never below 0 (GitHub's clocks disagree by a second or two)."""
+    if start is None or end is None:
+        return None
+    return max((end - start).total_seconds(), 0.0)
 
 
 class Review(BaseModel):

@@ -16,7 +16,16 @@ from peewee import EXCLUDED, fn
 
 from .ai_detector import CommitText, PullRequestText, detect_ai
 from .github_client import RepoInfo
-from .models import Commit, EnrichmentStatus, PullRequest, Repository, Review, db_proxy
+from .models import (
+    DERIVED_COLUMNS,
+    Commit,
+    EnrichmentStatus,
+    PullRequest,
+    Repository,
+    Review,
+    db_proxy,
+    derived_columns,
+)
 from .pr_records import PullRequestRecord
 
 T = TypeVar("T")
@@ -47,6 +56,7 @@ _GITHUB_PR_FIELDS = (
     "first_review_at",
     "signature_tools",
     "signature_evidence",
+    *DERIVED_COLUMNS,  # computed from the GitHub columns above, so refreshed with them
 )
 
 
@@ -146,6 +156,14 @@ def _detector_input(record: PullRequestRecord) -> PullRequestText:
 
 
 def _pr_row(repo_id: int, record: PullRequestRecord, detection: Any) -> dict[str, Any]:
+    derived = derived_columns(
+        record.created_at,
+        record.merged_at,
+        record.first_review_at,
+        record.additions,
+        record.deletions,
+        detection.tools,
+    )
     return {
         "repo": repo_id,
         "number": record.number,
@@ -175,6 +193,7 @@ def _pr_row(repo_id: int, record: PullRequestRecord, detection: Any) -> dict[str
             {"tool": e.tool, "marker": e.marker, "where": e.where, "excerpt": e.excerpt} for e in detection.evidence
         ],
         "enrichment_status": EnrichmentStatus.PENDING,
+        **derived,
     }
 
 
