@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
-from peewee import EXCLUDED, fn
+from peewee import EXCLUDED, Case, fn
 
 from .ai_detector import CommitText, PullRequestText, detect_ai
 from .github_client import RepoInfo
@@ -57,6 +57,15 @@ _GITHUB_PR_FIELDS = (
     "signature_tools",
     "signature_evidence",
     *DERIVED_COLUMNS,  # computed from the GitHub columns above, so refreshed with them
+)
+
+
+# A PR whose title or body changed on GitHub goes back to the LLM: its summary would be stale.
+# SET expressions read the row as it was before the update, on SQLite and PostgreSQL alike.
+_STALE_SUMMARY = Case(
+    None,
+    [((PullRequest.title != EXCLUDED.title) | (PullRequest.body != EXCLUDED.body), EnrichmentStatus.PENDING)],
+    PullRequest.enrichment_status,
 )
 
 
@@ -110,7 +119,10 @@ def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_
         for start in range(0, len(rows), UPSERT_CHUNK):
             PullRequest.insert_many(rows[start : start + UPSERT_CHUNK]).on_conflict(
                 conflict_target=[PullRequest.repo, PullRequest.number],
-                update={getattr(PullRequest, name): getattr(EXCLUDED, name) for name in _GITHUB_PR_FIELDS},
+                update={
+                    **{getattr(PullRequest, name): getattr(EXCLUDED, name) for name in _GITHUB_PR_FIELDS},
+                    PullRequest.enrichment_status: _STALE_SUMMARY,
+                },
             ).execute()
         ids = dict(
             PullRequest.select(PullRequest.number, PullRequest.id)

@@ -9,7 +9,7 @@ from tformance.core.database import open_database
 from tformance.core.errors import GitHubAuthError
 from tformance.core.events import OverallProgress, RepoFinished, RepoProgress, Stage, SyncStarted
 from tformance.core.fakes.github_fake import Fault
-from tformance.core.models import Commit, PullRequest, Repository, Review, SyncStatus
+from tformance.core.models import Commit, EnrichmentStatus, PullRequest, Repository, Review, SyncStatus
 
 from .sync_helpers import expected_in_range, make_fake, run_sync
 
@@ -225,3 +225,22 @@ async def test_finished_events_report_each_repo(db):
     finished = {e.repo: e for e in events if isinstance(e, RepoFinished)}
     assert set(finished) == {DOCS, INFRA}
     assert finished[DOCS].prs == len(expected_in_range(fake, DOCS))
+
+
+async def test_a_pr_edited_on_github_goes_back_to_the_llm(db):
+    fake = make_fake()
+    await run_sync(fake, [DOCS])
+    # As the enricher leaves them: every PR summarised.
+    PullRequest.update(enrichment_status=EnrichmentStatus.DONE, llm_summary="old summary").execute()
+    numbers = sorted(expected_in_range(fake, DOCS))
+    edited, untouched = numbers[-1], numbers[-2]
+    fake.update_pr(DOCS, edited, title="A completely different title")
+    fake.update_pr(DOCS, untouched, labels=("needs-review",))
+
+    await run_sync(fake, [DOCS])
+
+    by_number = {pr.number: pr for pr in PullRequest.select()}
+    assert by_number[edited].title == "A completely different title"
+    assert by_number[edited].enrichment_status == EnrichmentStatus.PENDING
+    assert by_number[untouched].enrichment_status == EnrichmentStatus.DONE
+    assert by_number[untouched].labels == ["needs-review"]
