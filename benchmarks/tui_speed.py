@@ -1,6 +1,6 @@
 """How fast the app feels: launch to first painted screen, and the sync screen under a flood of events.
 
-Run: ``python scripts/tui_speed.py [--repos 20] [--prs-per-repo 100]``. A benchmark, not a test.
+Run: ``python benchmarks/tui_speed.py [--repos 20] [--prs-per-repo 100]``. A benchmark, not a test.
 
 1. Launch: a fresh Python process imports the app and runs it headless; the time is from before the
    first import to the first screen's first refresh (the target is under 1 s; add the interpreter's
