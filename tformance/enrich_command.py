@@ -12,7 +12,6 @@ import asyncio
 import sys
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from .cli import EXIT_FAILED, EXIT_OK
@@ -20,56 +19,17 @@ from .core import enricher as enrichment
 from .core.database import close_database, open_database
 from .core.enricher import BatchEnrichment, Enricher, EnrichmentSummary
 from .core.errors import LLMUnavailable
-from .core.events import EnrichmentProgress, EnrichmentStopped, Notice, SyncEvent
 from .core.llm_client import LLMClient, LLMNoKey
 from .core.llm_cost import estimate_llm_cost, format_cost, usage_cost
 from .core.llm_prompt import describe_outgoing_fields
 from .core.pr_store import DatabaseThread
 from .core.services import build_services
 from .core.settings import Settings
+from .terminal_progress import TerminalProgress
 
 __all__ = ["describe_outgoing_fields", "estimate_llm_cost", "run_enrich"]
 
 DEMO_BATCH_POLLS = 5
-
-
-class EnrichProgress:
-    """An ``EventSink`` drawing one bar for the LLM stage. Model text is never read as markup."""
-
-    def __init__(self, console: Console, total: int, model: str) -> None:
-        self.console = console
-        self.model = model
-        self.progress = Progress(
-            TextColumn("{task.description}", markup=False),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[status]}", markup=False),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        )
-        self._task: TaskID = self.progress.add_task("AI summaries", total=max(total, 1), status="")
-
-    def __enter__(self) -> EnrichProgress:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def __call__(self, event: SyncEvent) -> None:
-        if isinstance(event, EnrichmentProgress):
-            done = event.enriched + event.failed
-            self.progress.update(
-                self._task,
-                completed=done,
-                total=max(done + event.pending, 1),
-                status=format_cost(event.tokens_used, event.cost_usd),
-            )
-        elif isinstance(event, EnrichmentStopped):
-            self.progress.update(self._task, status=f"stopped: {event.reason}")
-        elif isinstance(event, Notice):
-            self.console.print(Text(event.text, style="yellow" if event.level != "info" else ""))
 
 
 def run_enrich(args: argparse.Namespace) -> int:
@@ -121,7 +81,7 @@ async def _live(llm: LLMClient, settings: Settings, console: Console) -> int:
             console.print("No PRs are waiting for AI summaries.")
             return EXIT_OK
         console.print(Text(f"{total:,} PRs to enrich with {llm.model}."))
-        with EnrichProgress(console, total, llm.model) as sink:
+        with TerminalProgress(console) as sink:
             summary = await Enricher(llm, db, batch_size=settings.llm_batch_size, sink=sink).run()
         return _report(summary, console)
     finally:

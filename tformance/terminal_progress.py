@@ -19,6 +19,7 @@ from .core.events import (
     SyncFinished,
     SyncStarted,
 )
+from .core.llm_cost import format_cost
 
 OVERALL = "__overall__"
 ENRICHMENT = "__enrichment__"
@@ -100,7 +101,7 @@ class TerminalProgress:
                 self._tasks[ENRICHMENT],
                 completed=done,
                 total=max(done + event.pending, 1),
-                status=f"{event.tokens_used:,} tokens, ${event.cost_usd:.4f}",
+                status=format_cost(event.tokens_used, event.cost_usd),
             )
         elif isinstance(event, EnrichmentStopped):
             if ENRICHMENT not in self._tasks:
