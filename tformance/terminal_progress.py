@@ -12,7 +12,6 @@ from .core.events import (
     EnrichmentStopped,
     Notice,
     OverallProgress,
-    RepoFinished,
     RepoProgress,
     Stage,
     SyncEvent,
@@ -109,8 +108,6 @@ class TerminalProgress:
             self.progress.update(self._tasks[ENRICHMENT], status=f"stopped: {event.reason}")
         elif isinstance(event, Notice):
             self.console.print(Text(event.text, style="yellow" if event.level != "info" else ""))
-        elif isinstance(event, RepoFinished | SyncFinished):
-            pass
 
 
 def results_table(finished: SyncFinished) -> Table:
