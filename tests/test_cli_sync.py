@@ -193,3 +193,24 @@ def test_dry_run_shows_what_would_leave_the_machine_and_sends_nothing(tmp_path, 
     assert result.returncode == 0, result.stderr
     assert "title" in result.stdout and "nothing was fetched or sent" in result.stdout.replace("\n", " ")
     assert {r.operation for r in fake.requests[before:]} == {"PullRequestCounts"}
+
+
+def test_batch_mode_submits_after_the_sync_and_enrich_collects_later(tmp_path, server, groq_server):
+    _, github_url = server
+    _, groq_url, key = groq_server
+    db = tmp_path / "t.db"
+    env = {
+        "GITHUB_TOKEN": DEMO_TOKEN,
+        "TFORMANCE_GITHUB_URL": github_url,
+        "GROQ_API_KEY": key,
+        "GROQ_BASE_URL": groq_url,
+    }
+    synced = tformance("sync", "--repo", DOCS, "--db", str(db), "--llm-mode", "batch", env=env)
+    assert synced.returncode == 0, synced.stderr
+    said = " ".join(synced.stdout.split())
+    assert "submitted" in said and "tformance enrich --llm-mode batch" in said
+
+    collected = tformance("enrich", "--db", str(db), "--llm-mode", "batch", env=env)
+    assert collected.returncode == 0, collected.stderr
+    report = json.loads(tformance("report", "--db", str(db), "--format", "json").stdout)
+    assert report["health"]["pending_enrichment"] == 0

@@ -50,7 +50,7 @@ def run_enrich(args: argparse.Namespace) -> int:
             print(f"tformance: {LLMNoKey()}", file=sys.stderr)
             return EXIT_FAILED
         if mode == "batch":
-            return asyncio.run(_batch(llm, settings, console))
+            return asyncio.run(run_batch(llm, settings, console))
         return asyncio.run(_live(llm, settings, console))
     finally:
         close_database()
@@ -98,7 +98,8 @@ def _report(summary: EnrichmentSummary, console: Console) -> int:
     return EXIT_OK
 
 
-async def _batch(llm: LLMClient, settings: Settings, console: Console) -> int:
+async def run_batch(llm: LLMClient, settings: Settings, console: Console) -> int:
+    """Submit the pending PRs as a Groq batch, or collect the one submitted before."""
     db = DatabaseThread()
     try:
         batch = BatchEnrichment(llm, db, batch_size=settings.llm_batch_size)

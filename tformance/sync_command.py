@@ -57,7 +57,8 @@ def run_sync(args: argparse.Namespace) -> int:
     stderr = Console(stderr=True)
     if args.dry_run:
         return asyncio.run(_dry_run(services, token, repos, months, stdout))
-    use_llm = not args.no_llm
+    batch = args.llm_mode == "batch" and not args.no_llm
+    use_llm = not args.no_llm and not batch  # batch mode submits after the fetch instead
     try:
         finished, enrichment = asyncio.run(_sync(services, token, repos, months, stderr, use_llm))
     except GitHubAuthError as error:
@@ -69,6 +70,8 @@ def run_sync(args: argparse.Namespace) -> int:
     stdout.print(results_table(finished))
     if enrichment is not None:
         stdout.print(Text(enrichment.describe()))
+    elif batch:
+        _submit_batch(services, stdout)
     elif not use_llm:
         stdout.print(Text("AI summaries skipped (--no-llm): run `tformance enrich` to add them."))
     failed = [result for result in finished.results if not result.success]
@@ -77,6 +80,17 @@ def run_sync(args: argparse.Namespace) -> int:
         print(f"tformance: {len(failed)} of {len(finished.results)} repositories failed: {reasons}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _submit_batch(services: Services, console: Console) -> None:
+    """Hand the pending PRs to Groq's Batch API; its failure never turns the sync's exit code red."""
+    from .enrich_command import run_batch
+
+    llm = services.llm()
+    if llm is None:
+        console.print(Text("No GROQ_API_KEY: set it, then run `tformance enrich --llm-mode batch`."))
+        return
+    asyncio.run(run_batch(llm, services.settings, console))
 
 
 def _default_repos(services: Services) -> list[str]:
