@@ -22,9 +22,9 @@ from .token_store import load_token
 if TYPE_CHECKING:
     from .llm_client import LLMClient
 
-# The demo's pace: what one GitHub request and each PR in it cost at --demo-speed 1.
+# The demo's pace at --demo-speed 1: watched, not waited for (about 30 s for the demo organisation).
 DEMO_LATENCY_PER_REQUEST = 0.35
-DEMO_LATENCY_PER_PR = 0.012
+DEMO_LATENCY_PER_PR = 0.1
 
 
 @dataclass
@@ -68,6 +68,14 @@ class Services:
 
         return build_llm_client(self.settings)
 
+    def set_demo_speed(self, speed: float) -> None:
+        """Change the pace of the demo's fake GitHub, even during a sync (no-op outside the demo)."""
+        if self.demo_fake is None:
+            return
+        self.demo_speed = max(speed, 0.01)
+        self.demo_fake.latency_per_request = DEMO_LATENCY_PER_REQUEST / self.demo_speed
+        self.demo_fake.latency_per_pr = DEMO_LATENCY_PER_PR / self.demo_speed
+
     def database_location(self) -> str:
         return self.settings.database_location()
 
@@ -85,10 +93,7 @@ def build_demo_services(settings: Settings, *, speed: float = 1.0, today: date |
 
     today = today or utc_now().date()
     fake = FakeGitHub(build_demo_org(today))
-    speed = max(speed, 0.01)
-    fake.latency_per_request = DEMO_LATENCY_PER_REQUEST / speed
-    fake.latency_per_pr = DEMO_LATENCY_PER_PR / speed
     settings = settings.with_(demo=True, github_url="https://api.github.com/graphql")
-    return Services(
-        settings, transport=fake.transport(), demo_fake=fake, today=today, demo_speed=speed, _token=DEMO_TOKEN
-    )
+    services = Services(settings, transport=fake.transport(), demo_fake=fake, today=today, _token=DEMO_TOKEN)
+    services.set_demo_speed(speed)
+    return services

@@ -31,7 +31,7 @@ from .core.sync_service import SyncService
 from .terminal_progress import TerminalProgress, results_table
 
 _REPO_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-DEMO_CLI_SPEED = 8.0  # the headless demo has no one watching bars: run it briskly
+DEMO_CLI_SPEED = 25.0  # the headless demo has no one watching bars: run it briskly
 
 
 def run_sync(args: argparse.Namespace) -> int:

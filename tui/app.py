@@ -25,7 +25,7 @@ from ..core.dates import utc_now
 from ..core.events import EnrichmentProgress, EnrichmentStopped, Notice
 from ..core.github_client import TokenInfo
 from ..core.pr_store import DatabaseThread
-from ..core.services import DEMO_LATENCY_PER_REQUEST, Services
+from ..core.services import Services
 from ..core.token_store import load_token
 from . import store_queries
 from .commands import TformanceCommands
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FAST_DEMO_SPEED = 4.0
-# The app's demo is watched, not waited for: about 30 s to sync the demo organisation at speed 1.
-DEMO_SECONDS_PER_PR = 0.1
 
 
 class TformanceApp(App[None]):
@@ -227,12 +225,10 @@ class TformanceApp(App[None]):
 
     def set_demo_speed(self, speed: float) -> None:
         """Change the pace of the demo's fake GitHub, even during a sync."""
-        fake = self.services.demo_fake
-        if fake is None:
+        if self.services.demo_fake is None:
             return
         self.demo_speed = speed
-        fake.latency_per_request = DEMO_LATENCY_PER_REQUEST / speed
-        fake.latency_per_pr = DEMO_SECONDS_PER_PR / speed
+        self.services.set_demo_speed(speed)
 
     def toggle_demo_speed(self) -> float:
         self.set_demo_speed(1.0 if self.demo_speed > 1.0 else FAST_DEMO_SPEED)
