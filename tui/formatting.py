@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from ..core.ai_tools import display_name
+
 NO_DATA = "—"
 
 
@@ -95,35 +97,9 @@ def short_repo_names(names: Iterable[str]) -> dict[str, str]:
     return {name: name for name in names}
 
 
-# How the tools call themselves; the detector's ids (``claude_code``) are for data, not for people.
-TOOL_LABELS = {
-    "claude_code": "Claude Code",
-    "claude": "Claude",
-    "copilot": "Copilot",
-    "cursor": "Cursor",
-    "devin": "Devin",
-    "chatgpt_codex": "Codex",
-    "chatgpt": "ChatGPT",
-    "aider": "Aider",
-    "jules": "Jules",
-    "windsurf": "Windsurf",
-    "gemini": "Gemini",
-    "amazon_q": "Amazon Q",
-    "codewhisperer": "CodeWhisperer",
-    "tabnine": "Tabnine",
-    "cody": "Cody",
-    "warp": "Warp",
-    "coderabbit": "CodeRabbit",
-    "greptile": "Greptile",
-    "cubic": "cubic",
-    "ai_generic": "unnamed AI",
-    "unknown": "tool unknown",
-}
-
-
 def tool_label(tool: str) -> str:
-    """``claude_code`` -> ``Claude Code``; an id we do not know is shown with spaces for underscores."""
-    return TOOL_LABELS.get(tool, tool.replace("_", " "))
+    """``claude_code`` -> ``Claude Code`` (the one table lives in ``core.ai_tools``)."""
+    return display_name(tool)
 
 
 SPARK = "▁▂▃▄▅▆▇█"
