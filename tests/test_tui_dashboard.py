@@ -120,5 +120,6 @@ async def test_commands_export_forget_folder_and_demo_speed(tmp_path: Path, sync
 
 async def _palette_titles(app):
     provider = commands.TformanceCommands(app.screen)
+    await provider.startup()
     async for hit in provider.discover():
         yield hit.text

@@ -89,3 +89,37 @@ def test_dashboard_at_100x30_with_enrichment_pending(snap_compare, tmp_path: Pat
 def test_pull_request_list(snap_compare, tmp_path: Path, synced: Path) -> None:
     """Every column fits the width: the title gives way, not the AI column."""
     assert shot(snap_compare, scenes.dashboard(tmp_path, synced, scenes.WIDE, "5"))
+
+
+def test_pull_request_list_filtered(snap_compare, tmp_path: Path, synced: Path) -> None:
+    """Opening the tab focuses the filter: typing narrows the list (s and c type, they do not re-sync)."""
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, scenes.WIDE, "5", *"docs"))
+
+
+def test_dashboard_last_30_days(snap_compare, tmp_path: Path, synced: Path) -> None:
+    """The period selector: every figure, chart and table for the last 30 days."""
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, scenes.WIDE, "p"))
+
+
+def test_drill_down_from_a_repository(snap_compare, tmp_path: Path, synced: Path) -> None:
+    """Enter on the Repositories tab opens that repository's PRs, the filter saying so."""
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, scenes.WIDE, "3", "down", "enter"))
+
+
+def test_people_at_80x24(snap_compare, tmp_path: Path, synced: Path) -> None:
+    """At 80 columns the names give way, and every figure (Reviews/PR too) stays."""
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, SMALL, "4"))
+
+
+def test_pull_request_list_at_80x24(snap_compare, tmp_path: Path, synced: Path) -> None:
+    """At 80 columns the AI column stays; titles shrink first."""
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, SMALL, "5", "tab"))
+
+
+def test_dashboard_at_200x60(snap_compare, tmp_path: Path, synced: Path) -> None:
+    """A wide terminal: the charts and the PR titles use the width."""
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, (200, 60)))
+
+
+def test_pull_request_list_at_200x60(snap_compare, tmp_path: Path, synced: Path) -> None:
+    assert shot(snap_compare, scenes.dashboard(tmp_path, synced, (200, 60), "5", "tab"))

@@ -89,9 +89,9 @@ def test_every_week_gets_its_own_column_and_a_quiet_week_shows() -> None:
     lines = [line.plain for line in draw_columns([w.count for w in weeks], week_labels(weeks), "Merged", 30, 8)]
     bottom = lines[-3]  # the lowest row of columns, above the axis
     columns = bottom[bottom.index("│") + 1 :]
-    step = 4  # 26 cells of room for 6 weeks: 3-cell columns and a gap
+    step = 26 / 6  # 26 cells of room for 6 weeks: the columns share it, each with a gap
     # 1 merge is half of the lowest row (0 to 10 over 5 rows); no merge, no column at all.
-    assert [columns[i * step] for i in range(6)] == ["█", "█", "▄", "█", " ", "█"]
+    assert [columns[round(i * step)] for i in range(6)] == ["█", "█", "▄", "█", " ", "█"]
     assert lines[-1].split() == ["Jan", "25", "Feb"]  # under each month's first week (Mondays 6 Jan, 3 Feb)
 
 
@@ -100,6 +100,18 @@ def test_columns_that_do_not_fit_drop_the_oldest_and_say_so() -> None:
     lines = draw_columns(values, [""] * 100, "Merged PRs per week", 40, 10)
     assert "last 35" in lines[0].plain
     assert all(len(line.plain) <= 40 for line in lines)
+
+
+def test_a_year_of_weeks_uses_a_wide_terminal_and_marks_what_is_not_synced() -> None:
+    values = [5.0] * 53
+    lines = [line.plain for line in draw_columns(values, [""] * 53, "Merged", 98, 12, unsynced=20)]
+    axis = lines[-2]
+    assert len(axis) >= 96, "the columns share the whole width, not one cell each"
+    bottom = lines[-3]
+    columns = bottom[bottom.index("│") + 1 :]
+    start = round(20 * 95 / 53)
+    assert set(columns[:start]) == {"░"} and "░" not in columns[start:] and "█" in columns[start:]
+    assert lines[-1].split()[:3] == ["not", "synced", "yet"]
 
 
 def test_sparkline_tool_labels_and_evidence_places() -> None:

@@ -58,6 +58,9 @@ class TformanceApp(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # the Overview's AI glance needs 30 rows
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit; a running sync is saved and resumes next time"),
+        Binding("question_mark", "toggle_keys", "Keys", id="keys", tooltip="Show or hide the keys of this screen"),
+        # Priority, so Esc closes the key help before the screen under it hears the key.
+        Binding("escape", "hide_keys", show=False, priority=True, id="keys.hide"),
     ]
 
     def __init__(
@@ -93,6 +96,20 @@ class TformanceApp(App[None]):
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await worker.wait()  # its repos are saving where they stopped
         self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_keys":
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_hide_keys(self) -> None:
+        self.action_hide_help_panel()
 
     def get_default_screen(self) -> Screen:
         return StartScreen()
@@ -135,15 +152,34 @@ class TformanceApp(App[None]):
         return (saved, "saved") if saved else (None, "")
 
     def navigate(self, screen: Screen) -> None:
-        """Show ``screen`` in place of the current one (the start screen always stays underneath)."""
+        """Show ``screen`` as the next step of the flow: every screen above the start screen goes."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
+    def visit(self, screen: Screen) -> None:
+        """Show ``screen`` over the current one, so that Esc (``go_back``) returns to it as it was."""
+        if isinstance(self.screen, StartScreen | type(screen)):
+            self.navigate(screen)
+        else:
+            self.push_screen(screen)
+
+    def can_go_back(self) -> bool:
+        """Whether a visited screen lies over another step of the flow."""
+        return len(self.screen_stack) > 2
+
+    def go_back(self) -> None:
+        if self.can_go_back():
+            self.pop_screen()
+
     @on(ShowTokenScreen)
     def show_token_screen(self, message: ShowTokenScreen) -> None:
-        self.navigate(TokenScreen(reason=message.reason))
+        # A token that failed leaves nothing to go back to; asking for another one is a visit.
+        show = self.navigate if message.reason else self.visit
+        show(TokenScreen(reason=message.reason))
 
     @on(TokenAccepted)
     def token_accepted(self, message: TokenAccepted) -> None:
@@ -160,9 +196,9 @@ class TformanceApp(App[None]):
     @on(ShowRepoPicker)
     def show_repo_picker(self) -> None:
         if not self.token:
-            self.navigate(TokenScreen())
+            self.visit(TokenScreen())
             return
-        self.navigate(RepoPickerScreen(preselect=self.tracked_repos, preselect_all=self.services.demo))
+        self.visit(RepoPickerScreen(preselect=self.tracked_repos, preselect_all=self.services.demo))
 
     @on(StartSync)
     def start_sync(self, message: StartSync) -> None:
@@ -171,7 +207,7 @@ class TformanceApp(App[None]):
             return
         if not self.token:
             self._after_token = message
-            self.navigate(TokenScreen(reason="A sync needs a GitHub token."))
+            self.visit(TokenScreen(reason="A sync needs a GitHub token."))
             return
         from .screens.sync import SyncScreen
 

@@ -14,6 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..core import paths
 from ..core.token_store import forget_token
+from . import store_queries
 from .error_text import explain
 from .messages import ShowDashboard, ShowRepoPicker, ShowTokenScreen, StartSync
 
@@ -22,7 +23,19 @@ if TYPE_CHECKING:
 
 
 class TformanceCommands(Provider):
-    """Every command works from any screen; each one says what it did in a notification."""
+    """Every command works from any screen; each one says what it did in a notification.
+
+    With nothing synced yet, the commands that would open an empty dashboard are not offered.
+    """
+
+    has_data = False
+
+    async def startup(self) -> None:
+        app: TformanceApp = self.app  # type: ignore[assignment]
+        try:
+            self.has_data = (await app.db.run(store_queries.overview)).has_data
+        except Exception:  # the database is not open (yet): nothing to show either
+            self.has_data = False
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         app: TformanceApp = self.app  # type: ignore[assignment]
@@ -32,8 +45,9 @@ class TformanceCommands(Provider):
             "Pick which repositories to track and sync",
             partial(app.post_message, ShowRepoPicker()),
         )
-        yield "Open dashboard", "The figures for what is synced", partial(app.post_message, ShowDashboard())
-        yield "Export report", "Write the dashboard's report to a file in the data folder", partial(export, app)
+        if self.has_data:
+            yield "Open dashboard", "The figures for what is synced", partial(app.post_message, ShowDashboard())
+            yield "Export report", "Write the dashboard's report to a file in the data folder", partial(export, app)
         yield "Change token", "Use another GitHub token", partial(app.post_message, ShowTokenScreen())
         yield "Forget token", "Delete the GitHub token saved on this computer", partial(forget, app)
         yield "Open data folder", "Show where tformance keeps its database and reports", partial(data_folder, app)

@@ -4,7 +4,7 @@ app's ``DatabaseThread``, never on the event loop."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from peewee import fn
@@ -102,3 +102,34 @@ def pull_request_detail(repo: str, number: int) -> PullRequestDetail | None:
         evidence=tuple(row.signature_evidence or ()),
         enrichment_status=row.enrichment_status,
     )
+
+
+def synced_from() -> datetime | None:
+    """Where the stored history begins while a sync is unfinished: before it, data is missing, not low.
+
+    A backfill walks each repo newest first, so an unfinished repo holds its PRs from its oldest one
+    stored up to now. The latest of those starts is the first moment every repo is stored from.
+    None when every repo's history is complete (or no unfinished repo has stored anything yet).
+    """
+    starts = []
+    for repo in Repository.select().where(Repository.backfill_complete == False):  # noqa: E712 - SQL
+        oldest = (
+            PullRequest.select(PullRequest.created_at)
+            .where(PullRequest.repo == repo)
+            .order_by(PullRequest.created_at)
+            .first()
+        )
+        if oldest is not None:
+            starts.append(oldest.created_at)
+    return max(starts, default=None)
+
+
+def stored_in_range(repos: list[str], start: date) -> dict[str, int]:
+    """PRs stored per repo (by the name given) created on or after ``start``: where a resumed sync begins."""
+    since = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    counts = {}
+    for name in repos:
+        repo = Repository.get_or_none(fn.LOWER(Repository.full_name) == name.lower())
+        query = PullRequest.select().where(PullRequest.repo == repo, PullRequest.created_at >= since)
+        counts[name] = query.count() if repo is not None else 0
+    return counts

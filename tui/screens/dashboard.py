@@ -6,8 +6,9 @@ how much and polls the count, recomputing the report when it moves.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,26 +16,59 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static, TabbedContent, TabPane
 
-from ...core.metrics import PRRow, ReportFilter, TeamReport, compute_report, list_prs
+from ...core.metrics import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
 from ..formatting import ago, count, hours, percent, plural, tool_label
 from ..messages import ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean
-from ..store_queries import pending_enrichment
+from ..store_queries import pending_enrichment, synced_from
 from ..widgets.ai_glance import AIGlance
 from ..widgets.charts import CycleTimeChart
 from ..widgets.column_chart import AIShareChart, WeeklyMergedChart
 from ..widgets.pr_list import PRList
-from ..widgets.report_tables import fill_author_table, fill_comparison_table, fill_repo_table
+from ..widgets.report_tables import (
+    AUTHOR_GIVE_WAY,
+    REPO_GIVE_WAY,
+    fill_comparison_table,
+    show_author_table,
+    show_repo_table,
+)
+from ..widgets.sortable_table import SortableTable
 from ..widgets.stat_card import StatCard
 from .pr_detail import PullRequestScreen
 
 ENRICHMENT_POLL_SECONDS = 3.0
 
 
-def _load(now: datetime) -> tuple[TeamReport, list[PRRow]]:
-    return compute_report(ReportFilter(), now=now), list(list_prs(ReportFilter()))
+PERIODS = (("30 days", "30d"), ("90 days", "90d"), ("12 months", "12m"), ("All", "all"))
+TABS = Binding.Group("Tabs", compact=True)
+
+
+def period_start(period: str, today: date) -> date | None:
+    """The first day a period covers, ending ``today`` (None: everything stored)."""
+    if period == "30d":
+        return today - timedelta(days=29)
+    if period == "90d":
+        return today - timedelta(days=89)
+    if period == "12m":
+        return today - relativedelta(months=12) + timedelta(days=1)
+    return None
+
+
+def _load(filters: ReportFilter, now: datetime) -> tuple[TeamReport, list[PRRow], datetime | None]:
+    return compute_report(filters, now=now), list(list_prs(filters)), synced_from()
+
+
+def _weeks_before(weeks: tuple[WeekCount, ...], start: datetime | None) -> int:
+    """How many leading weeks begin before ``start`` (they are missing data, not quiet weeks)."""
+    if start is None:
+        return 0
+    return sum(1 for week in weeks if date.fromisoformat(f"{week.week}-1") < start.date())
+
+
+def _months_before(months: tuple[str, ...], start: datetime | None) -> int:
+    return 0 if start is None else sum(1 for month in months if month < f"{start:%Y-%m}")
 
 
 def _per_week(value: float | None) -> str:
@@ -48,7 +82,13 @@ class DashboardScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "resync", "Re-sync", tooltip="Fetch what changed since the last sync"),
         Binding("c", "choose", "Repositories", tooltip="Choose which repositories to track"),
-        Binding("ctrl+r", "reload", "Reload", tooltip="Recompute the figures from the database"),
+        Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Recompute the figures from the database"),
+        Binding(
+            "p", "next_period", "Period", tooltip="Show the last 30 days, 90 days, 12 months or all", id="dash.period"
+        ),
+        Binding("slash", "filter", "Filter", show=False, tooltip="Filter the pull requests", id="dash.filter"),
+        Binding("left", "switch_tab(-1)", "Tabs", key_display="←", priority=True, group=TABS, id="dash.tab_left"),
+        Binding("right", "switch_tab(1)", "Tabs", key_display="→", priority=True, group=TABS, id="dash.tab_right"),
         Binding("1", "tab('overview')", "Overview", show=False),
         Binding("2", "tab('ai')", "AI", show=False),
         Binding("3", "tab('repos')", "Repos", show=False),
@@ -56,15 +96,20 @@ class DashboardScreen(Screen[None]):
         Binding("5", "tab('prs')", "PRs", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, period: str = "all") -> None:
         super().__init__()
+        self.period = period
+        self._drilled = False
+        self.synced_from: datetime | None = None  # set while a sync is unfinished
         self.report: TeamReport | None = None
         self.pending = 0
         self._poll: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Content.styled("Computing your team's figures…", "$text-muted"), id="dash-summary")
+        with Horizontal(id="dash-top"):
+            yield Static(Content.styled("Computing your team's figures…", "$text-muted"), id="dash-summary")
+            yield Select(PERIODS, value=self.period, allow_blank=False, compact=True, id="dash-period")
         yield Static(id="dash-banner")
         with TabbedContent(id="dash-tabs"):
             with TabPane("Overview", id="overview"), VerticalScroll():
@@ -87,9 +132,9 @@ class DashboardScreen(Screen[None]):
                 yield Static(id="dash-comparison-note", classes="dash-note")
                 yield DataTable(id="dash-comparison", cursor_type="none", zebra_stripes=True)
             with TabPane("Repositories", id="repos"):
-                yield DataTable(id="dash-repos", cursor_type="row", zebra_stripes=True)
+                yield SortableTable(give_way=REPO_GIVE_WAY, id="dash-repos")
             with TabPane("People", id="people"):
-                yield DataTable(id="dash-people", cursor_type="row", zebra_stripes=True)
+                yield SortableTable(give_way=AUTHOR_GIVE_WAY, id="dash-people")
             with TabPane("Pull requests", id="prs"):
                 yield PRList(id="dash-prs")
         yield Footer()
@@ -100,7 +145,9 @@ class DashboardScreen(Screen[None]):
 
     @work(exclusive=True, group="report", exit_on_error=False, description="Computing the report")
     async def load(self) -> None:
-        report, prs = await self.app.db.run(_load, self.app.clock())
+        now = self.app.clock()
+        filters = ReportFilter(since=period_start(self.period, now.date()))
+        report, prs, self.synced_from = await self.app.db.run(_load, filters, now)
         self.pending = report.health.pending_enrichment
         self.show_report(report, prs)
         self.post_message(ReportLoaded(report))
@@ -113,14 +160,19 @@ class DashboardScreen(Screen[None]):
             self._summary(report, now)
             self._banner(report)
             self._cards(report)
-            self.query_one(WeeklyMergedChart).show(report.weekly_merged)
-            self.query_one(CycleTimeChart).show(report.cycle_time_by_month)
-            self.query_one(AIShareChart).show(report.ai_by_month)
+            start = self.synced_from
+            weekly = report.weekly_merged
+            self.query_one(WeeklyMergedChart).show(weekly, unsynced=_weeks_before(weekly, start))
+            cycle = report.cycle_time_by_month
+            months = tuple(month.month for month in cycle)
+            self.query_one(CycleTimeChart).show(cycle, unsynced=_months_before(months, start))
+            months = tuple(month.month for month in report.ai_by_month)
+            self.query_one(AIShareChart).show(report.ai_by_month, unsynced=_months_before(months, start))
             self._tools(report)
             self.query_one(AIGlance).show(report)
             fill_comparison_table(self.query_one("#dash-comparison", DataTable), report.ai_vs_human)
-            fill_repo_table(self.query_one("#dash-repos", DataTable), report.repos, now)
-            fill_author_table(self.query_one("#dash-people", DataTable), report.authors, report.bots)
+            show_repo_table(self.query_one("#dash-repos", SortableTable), report.repos, now)
+            show_author_table(self.query_one("#dash-people", SortableTable), report.authors, report.bots)
             self.query_one(PRList).show(prs)
 
     def _summary(self, report: TeamReport, now: datetime) -> None:
@@ -128,7 +180,9 @@ class DashboardScreen(Screen[None]):
         synced = max((row.last_synced_at for row in report.repos if row.last_synced_at), default=None)
         who = ", ".join(owners[:2]) + (f" +{len(owners) - 2}" if len(owners) > 2 else "")
         parts: list[str | tuple[str, str]] = [(clean(who or "No repositories"), "bold")]
-        parts.append(f" · {plural(len(report.repos), 'repo')} · {count(report.totals.prs)} PRs")
+        if not self.has_class("-narrow"):  # at 80 columns the period selector needs the room
+            parts.append(f" · {plural(len(report.repos), 'repo')}")
+        parts.append(f" · {count(report.totals.prs)} PRs")
         if report.period_start:
             parts.append(f" since {report.period_start:%d %b %Y}")
         parts.append((f" · synced {ago(synced, now)}" if synced else " · not fully synced yet", "$text-muted"))
@@ -155,7 +209,10 @@ class DashboardScreen(Screen[None]):
         if health.incomplete_repos:
             names = ", ".join(clean(name) for name in health.incomplete_repos[:3])
             more = f" +{len(health.incomplete_repos) - 3}" if len(health.incomplete_repos) > 3 else ""
-            lines.append(Content.styled(f"⚠ Not fully synced yet: {names}{more}. Press s to resume.", "$text-warning"))
+            since = f" (history from {self.synced_from:%d %b %Y} so far)" if self.synced_from else ""
+            lines.append(
+                Content.styled(f"⚠ Not fully synced yet: {names}{more}{since}. Press s to resume.", "$text-warning")
+            )
         banner = self.query_one("#dash-banner", Static)
         banner.display = bool(lines)
         banner.update(Content("\n").join(lines))
@@ -230,6 +287,62 @@ class DashboardScreen(Screen[None]):
     @on(PRList.Opened)
     def _open_pr(self, message: PRList.Opened) -> None:
         self.app.push_screen(PullRequestScreen(message.repo, message.number))
+
+    @on(TabbedContent.TabActivated, "#dash-tabs")
+    def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
+        # The tab's list takes the keys at once: on the PR list, typing types into its filter.
+        pane = event.pane.id
+        if pane == "prs":
+            prs = self.query_one(PRList)
+            prs.focus_list() if self._drilled else prs.focus_filter()
+            self._drilled = False
+        elif pane in ("repos", "people"):
+            self.query_one(f"#dash-{pane}", SortableTable).focus()
+
+    @on(DataTable.RowSelected, "#dash-repos")
+    def _drill_into_repo(self, event: DataTable.RowSelected) -> None:
+        self._show_prs(f"repo:{event.row_key.value}")
+
+    @on(DataTable.RowSelected, "#dash-people")
+    def _drill_into_person(self, event: DataTable.RowSelected) -> None:
+        login = str(event.row_key.value).partition(":")[2]
+        self._show_prs(f"author:{login}")
+
+    def _show_prs(self, filter_text: str) -> None:
+        """The PR list, filtered to what was picked (the filter shows it and can be edited or cleared)."""
+        self.query_one(PRList).set_filter(filter_text)
+        self._drilled = True  # the list takes the keys: Enter opens a PR, digits and arrows switch tabs
+        self.action_tab("prs")
+
+    @on(Select.Changed, "#dash-period")
+    def _period_chosen(self, event: Select.Changed) -> None:
+        if event.value != self.period and isinstance(event.value, str):
+            self.period = event.value
+            self.load()
+
+    def action_next_period(self) -> None:
+        values = [value for _, value in PERIODS]
+        self.query_one("#dash-period", Select).value = values[(values.index(self.period) + 1) % len(values)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_tab":
+            # Arrows move the cursor of an input, and of the period list while it is open.
+            focused = self.focused
+            if focused is None:
+                return True
+            chain = focused.ancestors_with_self
+            return not isinstance(focused, Input) and not any(isinstance(n, Select) and n.expanded for n in chain)
+        return True
+
+    def action_switch_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        if tabs.active in panes:
+            tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
+
+    def action_filter(self) -> None:
+        self.action_tab("prs")
+        self.query_one(PRList).focus_filter()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

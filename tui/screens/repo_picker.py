@@ -49,7 +49,10 @@ class RepoPickerScreen(Screen[None]):
         Binding("ctrl+n", "select_none", "None", priority=True, tooltip="Clear the selection", id="repos.none"),
         Binding("ctrl+r", "select_active", "Active 90 d", priority=True, tooltip="Select repos pushed in 90 days"),
         Binding("enter", "continue", "Sync", priority=True, tooltip="Sync the selected repositories"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding(
+            "escape", "back", "Back", tooltip="Clear the filter, or go back to where you came from", id="repos.back"
+        ),
+        Binding("slash", "focus_filter", show=False, id="repos.filter"),
         Binding("f5", "reload", "Reload", show=False, tooltip="List the repositories again"),
         Binding(
             "ctrl+d", "privacy", "What is sent", show=False, priority=True, tooltip="Exactly what leaves this machine"
@@ -173,6 +176,7 @@ class RepoPickerScreen(Screen[None]):
     def _filter(self, event: Input.Changed) -> None:
         self.table.set_filter(event.value)
         self._refresh_status()
+        self.refresh_bindings()
 
     @on(RepoTable.RowSelected)
     def _clicked(self, event: RepoTable.RowSelected) -> None:
@@ -204,8 +208,21 @@ class RepoPickerScreen(Screen[None]):
         self._status("")
         self.load()
 
-    def action_clear_filter(self) -> None:
-        self.query_one("#repo-filter", Input).value = ""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return bool(self.query_one("#repo-filter", Input).value) or self.app.can_go_back()
+        return True
+
+    def action_back(self) -> None:
+        """Esc: clear the filter first; with nothing to clear, go back to the previous screen."""
+        filter_input = self.query_one("#repo-filter", Input)
+        if filter_input.value:
+            filter_input.value = ""
+        else:
+            self.app.go_back()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#repo-filter", Input).focus()
 
     def action_continue(self) -> None:
         selected = self.table.ordered_selection()

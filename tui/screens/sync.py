@@ -44,12 +44,15 @@ from ..messages import (
     SyncEventsReady,
 )
 from ..safe_text import clean
+from ..store_queries import stored_in_range
 from ..widgets.enrichment_status import describe_enrichment
 from ..widgets.overall_progress import OverallProgress as OverallProgressWidget
 from ..widgets.repo_progress import RepoProgress as RepoProgressWidget
 
 MAIN = "main"
-NOTICE_LINES = 3
+NOTICE_LINES = 8  # kept, and shown on a tall terminal; a short one shows the last 3
+SHORT_NOTICES, TALL = 3, 30  # TALL: the app's "-tall" breakpoint
+CHROME_ROWS = 14  # header, title, plan, overall bar, enrichment, notices, footer
 NOTICE_ICONS = {"info": "ℹ", "warning": "⚠", "error": "✗"}
 
 
@@ -96,6 +99,11 @@ class SyncScreen(Screen[None]):
             yield Static(id="sync-notices")
         yield Footer()
 
+    def on_resize(self) -> None:
+        # A tall terminal spreads the repos out (a blank line between rows) when they all still fit.
+        roomy = self.size.height - CHROME_ROWS >= 2 * max(1, len(self.rows))
+        self.query_one("#sync-repos").set_class(roomy, "-roomy")
+
     def on_mount(self) -> None:
         self.query_one("#sync-enrichment").display = False
         if self.autostart:
@@ -120,6 +128,11 @@ class SyncScreen(Screen[None]):
         settings = app.services.settings
         finished: SyncFinished | None = None
         try:
+            # A resumed repo's bar starts at what is stored already.
+            start, _ = calculate_sync_date_range(self.months, app.services.today or app.clock().date())
+            for repo, stored in (await app.db.run(stored_in_range, repos, start)).items():
+                self._row_for(repo).start_from(stored)
+            self._refresh_overall()
             async with app.services.github(app.token) as github:
                 service = SyncService(
                     github,
@@ -195,8 +208,7 @@ class SyncScreen(Screen[None]):
 
     def _started(self, run: str, event: SyncStarted) -> None:
         for plan in event.plans:
-            row = self._row_for(plan.repo)
-            row.total = plan.prs_to_fetch
+            self._row_for(plan.repo).plan(plan.prs_in_range, plan.prs_to_fetch)
         if run != MAIN:
             return
         order = {plan.repo.lower(): index for index, plan in enumerate(event.plans)}
@@ -224,7 +236,7 @@ class SyncScreen(Screen[None]):
         self._notices = [*self._notices, notice][-NOTICE_LINES:]
         lines = [
             Content.styled(f"{NOTICE_ICONS.get(n.level, '·')} {clean(n.text, limit=200)}", _notice_style(n.level))
-            for n in self._notices
+            for n in self._notices[-(NOTICE_LINES if self.size.height >= TALL else SHORT_NOTICES) :]
         ]
         self.query_one("#sync-notices", Static).update(Content("\n").join(lines))
         if notice.level in ("warning", "error"):
@@ -241,9 +253,9 @@ class SyncScreen(Screen[None]):
 
     def _refresh_overall(self) -> None:
         rows = list(self.rows.values())
-        weights = [max(row.total, row.fetched) for row in rows]
+        weights = [row.expected for row in rows]
         done = sum(
-            weight if row.stage in (Stage.DONE, Stage.FAILED) else row.fetched
+            weight if row.stage in (Stage.DONE, Stage.FAILED) else row.shown
             for row, weight in zip(rows, weights, strict=True)
         )
         total = sum(weights)
@@ -252,7 +264,7 @@ class SyncScreen(Screen[None]):
         etas = [event.eta_seconds for event in active if event.eta_seconds is not None]
         points = [e.rate_limit_remaining for e in self._overall.values() if e.rate_limit_remaining is not None]
         self.query_one(OverallProgressWidget).update_state(
-            fetched=sum(row.fetched for row in rows),
+            fetched=sum(row.shown for row in rows),
             total=total,
             fraction=fraction,
             eta_seconds=max(etas) if etas else None,
@@ -330,7 +342,9 @@ class SyncScreen(Screen[None]):
         self.start_run(f"retry-{self._retries}", repos)
 
     def action_resume(self) -> None:
-        self.start_run(MAIN, self.repos)
+        """Continue with the repos not done yet; those done stay done (their bars full, not fetching again)."""
+        repos = [repo for repo in self.repos if self._row_for(repo).stage is not Stage.DONE]
+        self.start_run(MAIN, repos or self.repos)
 
     def action_dashboard(self) -> None:
         self.post_message(ShowDashboard())

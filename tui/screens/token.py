@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import Button, Footer, Header, Input, LoadingIndicator, Static
 
 from ...core import paths
 from ...core.github_client import TokenInfo
@@ -19,6 +19,7 @@ from ...core.token_store import save_token
 from ..error_text import explain
 from ..messages import Secret, TokenAccepted, TokenRejected
 from ..safe_text import safe_content
+from ..widgets.tick_box import TickBox
 from ..widgets.token_summary import TokenSummary
 
 TOKEN_SHAPE = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: every GitHub token format
@@ -33,6 +34,11 @@ INTRO = Content.assemble(
     " scopes sees every repository you can; a fine-grained token sees one owner's only. Create a classic one at\n",
     (NEW_TOKEN_URL, "$text-muted"),
 )
+DEMO_HINT = Content.assemble(
+    "No token at hand? Quit (ctrl+q) and run ",
+    ("tformance --demo", "bold $text-accent"),
+    ": a made-up organisation, no token needed.",
+)
 
 
 class TokenScreen(Screen[None]):
@@ -41,6 +47,7 @@ class TokenScreen(Screen[None]):
     AUTO_FOCUS = "#token-input"
     BINDINGS = [
         Binding("ctrl+l", "clear", "Clear", tooltip="Clear the token field", id="token.clear"),
+        Binding("escape", "back", "Back", tooltip="Go back to where you came from", id="token.back"),
     ]
 
     def __init__(self, reason: str = "") -> None:
@@ -55,12 +62,14 @@ class TokenScreen(Screen[None]):
             if self.reason:
                 yield Static(safe_content(self.reason), id="token-reason", classes="error-text")
             yield Static(INTRO, id="token-intro")
+            if not self.app.services.demo:
+                yield Static(DEMO_HINT, id="token-demo-hint")
             yield Input(
                 placeholder="Paste a token (ghp_… or github_pat_…)",
                 password=True,
                 id="token-input",
             )
-            yield Checkbox("Remember this token (saved for your user only)", id="token-remember")
+            yield TickBox("Remember this token (saved for your user only)", id="token-remember")
             with Horizontal(id="token-buttons"):
                 yield Button("Check token", id="token-check", variant="primary")
                 yield Button("Continue", id="token-continue", variant="success", disabled=True)
@@ -124,7 +133,7 @@ class TokenScreen(Screen[None]):
 
     @work(exclusive=True, group="token", exit_on_error=False, description="Saving the token")
     async def accept_token(self, token: str, info: TokenInfo) -> None:
-        if self.query_one("#token-remember", Checkbox).value:
+        if self.query_one("#token-remember", TickBox).value:
             try:
                 await asyncio.to_thread(save_token, token)
             except OSError as error:
@@ -134,6 +143,14 @@ class TokenScreen(Screen[None]):
                 self.notify(f"Token saved to {where} (readable only by you).", title="Remembered", markup=False)
         self.query_one("#token-input", Input).value = ""
         self.post_message(TokenAccepted(info, "entered", Secret(token)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.app.can_go_back()
+        return True
+
+    def action_back(self) -> None:
+        self.app.go_back()
 
     def action_clear(self) -> None:
         self.query_one("#token-input", Input).value = ""

@@ -39,9 +39,12 @@ class ThemedChart(PlotextPlot):
     def replot(self) -> None:
         plt = self.plt
         plt.clear_figure()
-        plt.title(self.chart_title)
+        plt.title(self.title_text())
         self.draw()
         self.refresh()
+
+    def title_text(self) -> str:
+        return self.chart_title
 
     def draw(self) -> None:  # pragma: no cover - every chart draws itself
         raise NotImplementedError
@@ -73,14 +76,22 @@ class CycleTimeChart(ThemedChart):
     """Median and p90 hours from open to merge, per month of the merge."""
 
     months: Sequence[MonthCycleTime] = ()
+    unsynced = 0  # leading months the sync has not reached yet: left out, and said so
 
-    def show(self, months: Sequence[MonthCycleTime]) -> None:
+    def show(self, months: Sequence[MonthCycleTime], *, unsynced: int = 0) -> None:
         self.months = months
+        self.unsynced = unsynced
         self.replot()
+
+    def title_text(self) -> str:
+        if self.unsynced and self.unsynced < len(self.months):
+            return f"{self.chart_title} · {_month_label(self.months[self.unsynced].month)} on (synced so far)"
+        return self.chart_title
 
     def draw(self) -> None:
         plt = self.plt
-        points = [(i, m) for i, m in enumerate(self.months) if m.cycle_time_hours.median is not None]
+        months = list(enumerate(self.months))[self.unsynced :]
+        points = [(i, m) for i, m in months if m.cycle_time_hours.median is not None]
         if not points:
             return
         x = [i for i, _ in points]

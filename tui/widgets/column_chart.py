@@ -17,7 +17,8 @@ from ...core.metrics import MonthAIShare, WeekCount
 from .charts import MONTHS, nice_ticks
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
-MAX_STEP = 4  # cells per column, its gap included: wider columns look like blocks, not a trend
+MAX_STEP = 8  # cells per column, its gap included: wider columns look like blocks, not a trend
+UNSYNCED = "░"
 
 
 def draw_columns(
@@ -30,11 +31,15 @@ def draw_columns(
     unit: str = "",
     least_top: float = 0,
     style: str = "$primary",
+    unsynced: int = 0,
 ) -> list[Content]:
     """The chart as ``height`` lines of at most ``width`` cells: title, rows of columns, axis, labels.
 
+    The columns share the width (a wide terminal gets wider columns, or more space between them).
     ``labels[i]`` goes under column ``i`` ("" for none; a label that would touch the previous one is
     left out). The y axis runs from 0 to a round number at or above ``max(values)`` and ``least_top``.
+    The first ``unsynced`` columns cover a range the sync has not reached yet: they are shaded,
+    not drawn as a trend.
     """
     rows = height - 3
     if not values or rows < 2 or width < 12:
@@ -46,8 +51,10 @@ def draw_columns(
     room = width - label_width - 2  # the axis, and a cell of margin on the right
     first = max(0, len(values) - room)
     values, labels = values[first:], labels[first:]
-    step = max(1, min(MAX_STEP, room // len(values)))
-    bar = step - 1 if step > 1 else 1  # a one-cell gap between columns when there is room for it
+    unsynced = max(0, unsynced - first)
+    step = min(MAX_STEP, room / len(values))
+    starts = [round(index * step) for index in range(len(values) + 1)]
+    spans = [end - start for start, end in zip(starts, starts[1:], strict=False)]
     if first:
         title = f"{title} · last {len(values)}"
 
@@ -57,22 +64,29 @@ def draw_columns(
 
     lines = [Content(title.center(width).rstrip())]
     for row in range(rows - 1, -1, -1):
-        cells = "".join(EIGHTHS[max(0, min(8, value - row * 8))] * bar + " " * (step - bar) for value in eighths)
+        cells: list[tuple[str, str]] = []
+        for index, (value, span) in enumerate(zip(eighths, spans, strict=True)):
+            bar = span - 1 if span > 1 else span  # a one-cell gap between columns when there is room for it
+            if index < unsynced:
+                cells.append((UNSYNCED * span, "$text-muted 40%"))
+            else:
+                cells.append((EIGHTHS[max(0, min(8, value - row * 8))] * bar + " " * (span - bar), style))
         label = tick_rows.get(row)
         axis = f"{label:>{label_width}}┤" if label is not None else f"{'':>{label_width}}│"
-        lines.append(Content.assemble((axis, "$text-muted"), (cells.rstrip(), style)))
-    axis = f"{tick_rows.get(-1, ''):>{label_width}}└" + "─" * (len(values) * step)
+        lines.append(Content.assemble((axis, "$text-muted"), *cells).rstrip())
+    axis = f"{tick_rows.get(-1, ''):>{label_width}}└" + "─" * starts[-1]
     lines.append(Content.styled(axis, "$text-muted"))
-    lines.append(Content.styled(" " * (label_width + 1) + _place(labels, step), "$text-muted"))
+    if unsynced:
+        labels = ["not synced yet" if index == 0 else "" for index in range(unsynced)] + list(labels[unsynced:])
+    lines.append(Content.styled(" " * (label_width + 1) + _place(labels, starts), "$text-muted"))
     return lines
 
 
-def _place(labels: Sequence[str], step: int) -> str:
+def _place(labels: Sequence[str], starts: Sequence[int]) -> str:
     """The labels on one line, each under its column, skipping any that would touch the one before."""
-    line = [" "] * (len(labels) * step)
+    line = [" "] * starts[-1]
     free_from = 0
-    for index, label in enumerate(labels):
-        start = index * step
+    for label, start in zip(labels, starts, strict=False):
         if not label or start < free_from or start + len(label) > len(line):
             continue
         line[start : start + len(label)] = label
@@ -107,19 +121,21 @@ class ColumnChart(Widget):
         self.chart_title = title
         self.values: tuple[float, ...] = ()
         self.labels: tuple[str, ...] = ()
+        self.unsynced = 0  # leading columns the sync has not reached yet
 
     def render(self) -> Content:
         size = self.content_size
         return Content("\n").join(self.draw(size.width, size.height))
 
     def draw(self, width: int, height: int) -> list[Content]:
-        return draw_columns(self.values, self.labels, self.chart_title, width, height)
+        return draw_columns(self.values, self.labels, self.chart_title, width, height, unsynced=self.unsynced)
 
 
 class WeeklyMergedChart(ColumnChart):
     """Merged PRs per ISO week of the merge."""
 
-    def show(self, weeks: Sequence[WeekCount]) -> None:
+    def show(self, weeks: Sequence[WeekCount], *, unsynced: int = 0) -> None:
+        self.unsynced = unsynced
         self.values = tuple(week.count for week in weeks)
         self.labels = tuple(week_labels(weeks))
         self.refresh()
@@ -128,12 +144,21 @@ class WeeklyMergedChart(ColumnChart):
 class AIShareChart(ColumnChart):
     """The share of PRs AI-assisted, per month of creation (an empty column for a month without PRs)."""
 
-    def show(self, months: Sequence[MonthAIShare]) -> None:
+    def show(self, months: Sequence[MonthAIShare], *, unsynced: int = 0) -> None:
+        self.unsynced = unsynced
         self.values = tuple((month.share or 0) * 100 for month in months)
         self.labels = tuple(month_name(*map(int, month.month.split("-"))) for month in months)
         self.refresh()
 
     def draw(self, width: int, height: int) -> list[Content]:
         return draw_columns(
-            self.values, self.labels, self.chart_title, width, height, unit="%", least_top=10, style="$accent"
+            self.values,
+            self.labels,
+            self.chart_title,
+            width,
+            height,
+            unit="%",
+            least_top=10,
+            style="$accent",
+            unsynced=self.unsynced,
         )

@@ -1,5 +1,8 @@
 """The PR list of the dashboard: newest first, filter as you type, Enter to read one.
 
+The filter takes words (all must match) and ``repo:NAME`` / ``author:LOGIN`` for one repository or
+person exactly: the dashboard's drill-down fills those in, so what is filtered is always on screen.
+
 Titles, logins and repo names are cleaned and shown as ``Text``: a PR titled ``[red]x`` or one
 carrying terminal escapes is shown as the characters it has, and cannot restyle the screen.
 """
@@ -19,15 +22,15 @@ from textual.widgets import DataTable, Input, Static
 from ...core.metrics import PRRow
 from ..formatting import count, plural, tool_label
 from ..safe_text import clean
+from .column_fit import fit_widths
 
 MAX_ROWS = 2000  # a DataTable of 100,000 rows is slow to build; the filter narrows the rest
-TITLE_LIMIT = 60
+TITLE_LIMIT = 240  # a wide terminal shows a long title whole
 COLUMNS = ("Created", "Repo", "#", "Title", "Author", "State", "AI")
-TITLE = COLUMNS.index("Title")
+TITLE, REPO, AUTHOR, AI = (COLUMNS.index(name) for name in ("Title", "Repo", "Author", "AI"))
 CAPS = {"Author": 16, "AI": 16}  # a long login or tool list must not push the others off screen
-MIN_TITLE = 20
-CELL_PADDING = 2  # DataTable's cell_padding, on both sides of every column
-SCROLLBAR = 2
+# At 80 columns the title gives way first, then author and repo; the AI column, the point of it all, last.
+GIVE_WAY = ((TITLE, 16), (AUTHOR, 10), (REPO, 9), (AI, 10), (TITLE, 10))
 STATE_WORDS = {"MERGED": "merged", "OPEN": "open", "CLOSED": "closed"}
 
 
@@ -48,16 +51,31 @@ def _build(pr: PRRow) -> _Row:
     state = "draft" if pr.is_draft and pr.state == "OPEN" else STATE_WORDS.get(pr.state, pr.state.lower())
     cells = (
         Text(f"{pr.created_at:%Y-%m-%d}", style="dim"),
-        Text(repo),
+        Text(repo, overflow="ellipsis"),
         Text(f"#{pr.number}", justify="right"),
         Text(title, overflow="ellipsis"),
-        Text(author + (" (bot)" if pr.author_is_bot else ""), style="dim" if pr.author_is_bot else ""),
+        Text(
+            author + (" (bot)" if pr.author_is_bot else ""),
+            style="dim" if pr.author_is_bot else "",
+            overflow="ellipsis",
+        ),
         Text(state, style="dim" if pr.state != "MERGED" else ""),
         ai,
     )
     ids = " ".join(pr.ai_tools)  # the filter finds ``claude_code`` as well as ``Claude Code``
     search = " ".join((pr.repo, str(pr.number), pr.title, pr.author, tools, ids, pr.state)).lower()
     return _Row(pr, f"{pr.repo}#{pr.number}", search, cells)
+
+
+def _matches(row: _Row, word: str) -> bool:
+    """``repo:`` and ``author:`` match one repository (full or short name) or login exactly."""
+    field, colon, value = word.partition(":")
+    if colon and field == "repo":
+        repo = row.pr.repo.lower()
+        return value in (repo, repo.partition("/")[2])
+    if colon and field == "author":
+        return value == (row.pr.author or "").lower()
+    return word in row.search
 
 
 class PRList(Vertical):
@@ -109,10 +127,17 @@ class PRList(Vertical):
     def _fit(self) -> tuple[int, ...]:
         """Column widths for the width we have: the title takes what the other columns leave."""
         widths = [min(width, CAPS.get(label, width)) for label, width in zip(COLUMNS, self._natural, strict=True)]
-        others = sum(width for index, width in enumerate(widths) if index != TITLE)
-        room = self.size.width - SCROLLBAR - CELL_PADDING * len(COLUMNS) - others
-        widths[TITLE] = max(MIN_TITLE, min(self._natural[TITLE], room))
-        return tuple(widths)
+        return tuple(fit_widths(widths, self.size.width, GIVE_WAY))
+
+    def set_filter(self, text: str) -> None:
+        """Show only the PRs ``text`` matches, with the text in the filter box."""
+        self.query_one("#pr-filter", Input).value = text
+
+    def focus_filter(self) -> None:
+        self.query_one("#pr-filter", Input).focus()
+
+    def focus_list(self) -> None:
+        self.query_one(DataTable).focus()
 
     @on(Input.Changed, "#pr-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -124,7 +149,7 @@ class PRList(Vertical):
 
     def _refill(self, text: str) -> None:
         words = text.lower().split()
-        matches = [row for row in self._rows if all(word in row.search for word in words)]
+        matches = [row for row in self._rows if all(_matches(row, word) for word in words)]
         table = self.query_one(DataTable)
         widths = self._fit()
         if widths != self._widths:

@@ -94,7 +94,31 @@ class RepoProgress(Widget, can_focus=True):
         self._now = now
         self._countdown: Timer | None = None
         self._shown_detail = ""
+        self.base = 0  # PRs stored before this run (a resumed sync): the bar starts there
+        self.in_range = 0  # from the pre-flight; 0 until it is known
         self.set_reactive(RepoProgress.total, total)
+
+    def start_from(self, stored: int) -> None:
+        """A run begins with ``stored`` PRs of this repo (in range) in the database already."""
+        self.base = stored
+        self.in_range = 0
+        self.set_reactive(RepoProgress.fetched, 0)
+        self._changed()
+
+    def plan(self, in_range: int, to_fetch: int) -> None:
+        """The pre-flight's count: ``in_range`` PRs in all, ``to_fetch`` to fetch in this run."""
+        self.in_range = in_range
+        self.total = to_fetch
+
+    @property
+    def expected(self) -> int:
+        """PRs this repo will have once synced."""
+        return max(self.in_range or self.base + max(self.total, self.fetched), self.base)
+
+    @property
+    def shown(self) -> int:
+        """PRs of this repo in hand: stored before this run, and fetched in it (refreshes re-fetch stored ones)."""
+        return min(self.base + self.fetched, self.expected)
 
     def apply(self, event: RepoProgressEvent) -> None:
         """Take the state an event reports (events are snapshots: the latest one wins)."""
@@ -142,12 +166,12 @@ class RepoProgress(Widget, can_focus=True):
         room = width - (COUNTS + AI + STATUS + MIN_BAR + 2)
         name_width = max(MIN_NAME, min(MAX_NAME, self.name_width, room))
         bar_width = max(MIN_BAR, width - name_width - COUNTS - AI - STATUS - 2)
-        total = max(self.total, self.fetched)
+        total = self.expected
         name = self.label if len(self.label) <= name_width else self.label[: name_width - 1] + "…"
         row = Content.assemble(
             f"{name:<{name_width}} ",
             self._bar(bar_width, total),
-            (f"{f'{self.fetched:,}/{total:,} PRs':>{COUNTS}}", ""),
+            (f"{f'{self.shown:,}/{total:,} PRs':>{COUNTS}}", ""),
             (f"{f'AI {self.ai_found:,}' if self.ai_found else '':>{AI}}", "$text-accent"),
             (f"  {self._status():<{STATUS - 2}}", STAGE_STYLES[self.stage]),
         )
@@ -158,7 +182,7 @@ class RepoProgress(Widget, can_focus=True):
         return Content("\n").join([row, *(Content.assemble("  ", line) for line in detail.wrap(width - 2))])
 
     def _bar(self, width: int, total: int) -> Content:
-        fraction = 1.0 if self.stage is Stage.DONE else min(1.0, self.fetched / total) if total > 0 else 0.0
+        fraction = 1.0 if self.stage is Stage.DONE else min(1.0, self.shown / total) if total > 0 else 0.0
         full, half = divmod(round(fraction * width * 2), 2)
         done = "━" * full + ("╸" if half else "")
         rest = "━" * (width - len(done))
@@ -170,6 +194,8 @@ class RepoProgress(Widget, can_focus=True):
             # Short forms, so the countdown fits the column at 80 columns.
             word = "paused" if self.stage is Stage.PAUSED else "retry"
             return f"{STAGE_ICONS[self.stage]} {word} {clock(remaining)}"
+        if self.stage is Stage.FETCHING and self.base and self.base >= self.expected:
+            return f"{STAGE_ICONS[self.stage]} refreshing"  # all stored: fetching what changed
         return f"{STAGE_ICONS[self.stage]} {STAGE_WORDS[self.stage]}"
 
     def _remaining(self) -> float | None:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from ...core.metrics import AIComparison, AuthorRow, GroupStats, RepoRow
 from ..formatting import ago, count, hours, percent, short_repo_names
 from ..safe_text import clean
+from .sortable_table import SortableTable, TableRow
 
 RIGHT = "right"
 
@@ -30,17 +31,25 @@ def _reset(table: DataTable, columns: tuple[str, ...]) -> None:
     table.add_columns(*columns)
 
 
-def fill_repo_table(table: DataTable, repos: tuple[RepoRow, ...], now: datetime) -> None:
-    _reset(table, ("Repository", "PRs", "Merged", "Open", "AI", "Cycle (median)", "1st review", "Synced"))
+REPO_COLUMNS = ("Repository", "PRs", "Merged", "Open", "AI", "Cycle (med)", "1st review", "Synced")
+AUTHOR_COLUMNS = ("Author", "PRs", "Merged", "AI", "Cycle (med)", "Size (med)", "Reviews/PR")
+REPO_GIVE_WAY = ((7, 10), (0, 12))  # the sync note, then the name: every figure stays
+AUTHOR_GIVE_WAY = ((0, 12),)
+
+
+def show_repo_table(table: SortableTable, repos: tuple[RepoRow, ...], now: datetime) -> None:
+    """One row per repo, keyed by its full name (the drill-down opens its PRs)."""
     labels = short_repo_names(row.name for row in repos)
+    rows = []
     for row in repos:
         stats = row.stats
         if row.status == "failed":
             synced = Text(clean(f"failed: {row.sync_error or 'unknown error'}", limit=40), style="bold")
         else:
             synced = Text(ago(row.last_synced_at, now), style="dim")
-        table.add_row(
-            Text(clean(labels[row.name])),
+        synced.overflow = "ellipsis"
+        cells = (
+            Text(clean(labels[row.name]), overflow="ellipsis"),
             _num(stats.prs),
             _num(stats.merged),
             _num(stats.open),
@@ -48,18 +57,23 @@ def fill_repo_table(table: DataTable, repos: tuple[RepoRow, ...], now: datetime)
             _right(hours(stats.cycle_time_hours.median)),
             _right(hours(stats.time_to_first_review_hours.median)),
             synced,
-            key=row.name,
         )
+        keys = (labels[row.name].lower(), stats.prs, stats.merged, stats.open, stats.ai_share)
+        keys += (stats.cycle_time_hours.median, stats.time_to_first_review_hours.median)
+        keys += (row.last_synced_at.timestamp() if row.last_synced_at else None,)
+        rows.append(TableRow(row.name, cells, keys))
+    table.show(REPO_COLUMNS, rows)
 
 
-def fill_author_table(table: DataTable, people: tuple[AuthorRow, ...], bots: tuple[AuthorRow, ...]) -> None:
-    _reset(table, ("Author", "PRs", "Merged", "AI", "Cycle (median)", "Size (median)", "Reviews/PR"))
+def show_author_table(table: SortableTable, people: tuple[AuthorRow, ...], bots: tuple[AuthorRow, ...]) -> None:
+    """People first, then bots; each row keyed ``person:LOGIN`` or ``bot:LOGIN``."""
+    rows = []
     for row in (*people, *bots):
         stats = row.stats
-        name = Text(clean(row.login))
+        name = Text(clean(row.login), overflow="ellipsis")
         if row.is_bot:
             name.append(" (bot)", style="dim")
-        table.add_row(
+        cells = (
             name,
             _num(stats.prs),
             _num(stats.merged),
@@ -67,8 +81,11 @@ def fill_author_table(table: DataTable, people: tuple[AuthorRow, ...], bots: tup
             _right(hours(stats.cycle_time_hours.median)),
             _right(_lines(stats.size_lines.median)),
             _right(_one_decimal(stats.reviews_per_pr)),
-            key=f"{'bot' if row.is_bot else 'person'}:{row.login}",
         )
+        keys = (row.login.lower(), stats.prs, stats.merged, stats.ai_share, stats.cycle_time_hours.median)
+        keys += (stats.size_lines.median, stats.reviews_per_pr)
+        rows.append(TableRow(f"{'bot' if row.is_bot else 'person'}:{row.login}", cells, keys))
+    table.show(AUTHOR_COLUMNS, rows)
 
 
 def fill_comparison_table(table: DataTable, comparison: AIComparison) -> None:
