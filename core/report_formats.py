@@ -19,6 +19,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .ai_tools import display_name
 from .anonymize import Anonymizer
 from .metrics import (
     AuthorRow,
@@ -84,7 +85,7 @@ def render_text(report: TeamReport, console_width: int = 100) -> str:
     console.print(Text(f"Team insights: {describe_filters(report.filters)}", style="bold"))
     console.print(Text(_period_line(report)))
     if not report.has_data:
-        console.print(Text("\nNo pull requests match this selection: nothing to measure yet."))
+        console.print(Text(f"\n{_nothing_text(report)}"))
         console.print(_health_text(report))
         return buffer.getvalue()
 
@@ -104,11 +105,21 @@ def render_text(report: TeamReport, console_width: int = 100) -> str:
     return buffer.getvalue()
 
 
+EMPTY_DATABASE = "Nothing synced yet: run `tformance sync --repo OWNER/NAME`, or try `tformance --demo`."
+
+
+def _nothing_text(report: TeamReport) -> str:
+    """Why there is nothing to measure: an empty database, or a selection no PR matches."""
+    if not report.repos and report.filters == ReportFilter():
+        return EMPTY_DATABASE
+    return "No pull requests match this selection: nothing to measure yet."
+
+
 def _period_line(report: TeamReport) -> str:
-    start = report.period_start.isoformat() if report.period_start else "?"
-    end = report.period_end.isoformat() if report.period_end else "?"
     generated = report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"Period {start} to {end} (PRs created in it) · generated {generated}"
+    if report.period_start is None or report.period_end is None:
+        return f"No pull requests stored for this selection · generated {generated}"
+    return f"Period {report.period_start} to {report.period_end} (PRs created in it) · generated {generated}"
 
 
 def _summary_table(report: TeamReport) -> Table:
@@ -117,7 +128,7 @@ def _summary_table(report: TeamReport) -> Table:
     table.add_column("Metric", style="bold")
     table.add_column("Value")
     buckets = "  ".join(f"{b.label} {b.count:,}" for b in report.size_buckets)
-    tools = ", ".join(f"{t.tool} {t.prs:,}" for t in report.ai_by_tool) or "none"
+    tools = ", ".join(f"{display_name(t.tool)} {t.prs:,}" for t in report.ai_by_tool) or "none"
     rows = [
         (
             "Pull requests",
@@ -225,14 +236,21 @@ def _health_text(report: TeamReport) -> RenderableType:
         )
     )
     if health.covered_from or health.covered_until:
-        start = _date_text(health.covered_from)
-        end = _date_text(health.covered_until)
-        lines.append(Text(f"History stored for every repo from {start} to {end}"))
+        lines.append(Text(_coverage_text(report)))
     for failure in health.failed_repos:
         lines.append(Text(f"Sync failed: {failure.name}: {failure.error or 'no message'}"))
     if health.incomplete_repos:
         lines.append(Text(f"Not fully synced: {', '.join(health.incomplete_repos)}"))
     return Group(Text(""), *lines)
+
+
+def _coverage_text(report: TeamReport) -> str:
+    health = report.health
+    if health.covered_from is None and health.covered_until is None:
+        return "No history stored yet"
+    start = f" from {_date_text(health.covered_from)}" if health.covered_from else ""
+    end = f" to {_date_text(health.covered_until)}" if health.covered_until else ""
+    return f"History stored for every repo{start}{end}"
 
 
 def _date_text(moment: datetime | date | None) -> str:
@@ -388,7 +406,7 @@ def render_html(report: TeamReport, prs: Iterable[PRRow] = ()) -> str:
         if report.bots:
             sections.append(_stats_section("Bots (listed apart)", "Bot", [(b.login, b.stats) for b in report.bots]))
     else:
-        sections.append("<p>No pull requests match this selection: nothing to measure yet.</p>")
+        sections.append(f"<p>{_e(_nothing_text(report))}</p>")
     sections.append(_prs_section(prs))
     sections.append(_health_section(report))
     return (
@@ -542,7 +560,7 @@ def _health_section(report: TeamReport) -> str:
     items = [
         f"{health.pending_enrichment:,} PRs awaiting AI enrichment (their signature verdict is "
         f"used) · {health.failed_enrichment:,} failed",
-        f"History stored for every repo from {_date_text(health.covered_from)} to {_date_text(health.covered_until)}",
+        _coverage_text(report),
     ]
     items += [f"Sync failed: {f.name}: {f.error or 'no message'}" for f in health.failed_repos]
     if health.incomplete_repos:

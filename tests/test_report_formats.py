@@ -53,7 +53,11 @@ def test_text_prints_markup_in_names_as_is(db):
 
 def test_text_says_when_there_is_nothing_to_measure(db):
     text = render_text(compute_report(now=NOW))
-    assert "No pull requests match this selection" in text
+    assert "Nothing synced yet" in text and "`tformance --demo`" in text
+    assert "?" not in text
+    add_pr(add_repo("acme/web"), 1, author="alice", merged_after=1)
+    text = render_text(compute_report(ReportFilter(author="nobody"), now=NOW))
+    assert "No pull requests match this selection" in text and "?" not in text
 
 
 def test_csv_has_a_header_and_one_row_per_pr(team):
@@ -101,7 +105,7 @@ def test_html_is_self_contained_and_escapes_every_text(team):
 
 def test_html_of_an_empty_database(db):
     page = render_html(compute_report(now=NOW))
-    assert "nothing to measure yet" in page and "<svg" not in page
+    assert "Nothing synced yet" in page and "<svg" not in page
 
 
 def test_anonymized_outputs_name_no_one(team):

@@ -45,7 +45,10 @@ def run_sync(args: argparse.Namespace) -> int:
     services = build_services(settings, demo_speed=args.demo_speed * DEMO_CLI_SPEED)
     token = services.initial_token()
     if not token:
-        raise UsageError("no GitHub token: set GITHUB_TOKEN (a classic token with `repo` and `read:org`)")
+        raise UsageError(
+            "no GitHub token: set GITHUB_TOKEN (a classic token with `repo` and `read:org`), "
+            "or try it on demo data: `tformance --demo`"
+        )
 
     open_database(services.database_location())
     repos = list(args.repo) or _default_repos(services)
