@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tformance {__version__}")
     parser.add_argument("--demo", action="store_true", help="open on the built-in demo organisation (offline)")
     parser.add_argument("--demo-speed", type=float, default=1.0, help="demo pace multiplier (2 = twice as fast)")
-    parser.add_argument("--db", metavar="PATH", help="database path or URL (default: TFORMANCE_DB or the user data dir)")
+    parser.add_argument(
+        "--db", metavar="PATH", help="database path or URL (default: TFORMANCE_DB or the user data dir)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     sync = sub.add_parser(

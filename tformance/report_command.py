@@ -14,8 +14,8 @@ from .cli import EXIT_OK, UsageError
 from .core.anonymize import Anonymizer
 from .core.database import open_database
 from .core.metrics import ReportFilter, compute_report, list_prs, report_to_json
-from .core.report_formats import render_csv, render_html, render_text
 from .core.models import Repository
+from .core.report_formats import render_csv, render_html, render_text
 from .core.settings import Settings
 
 
