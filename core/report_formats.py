@@ -60,29 +60,33 @@ def format_number(value: float | None, digits: int = 0) -> str:
     return NO_DATA if value is None else f"{value:,.{digits}f}"
 
 
-def describe_cycle_difference(difference: MedianDifference) -> str:
+def describe_cycle_difference(difference: MedianDifference, *, short: bool = False) -> str:
     """Whether AI-assisted PRs merge faster than PRs without AI beyond chance, in one sentence.
 
-    The app, the text and the HTML report all print this, with the sample sizes.
+    The app, the text and the HTML report all print this, with the sample sizes; ``short``
+    is the app's overview line.
     """
-    sizes = f"{difference.a_count:,} AI-assisted and {difference.b_count:,} without AI merged PRs"
+    a, b = f"{difference.a_count:,}", f"{difference.b_count:,}"
+    sizes = f"{a} vs {b} merged PRs" if short else f"{a} AI-assisted and {b} without AI merged PRs"
     if not difference.enough_data or difference.low is None or difference.high is None:
+        if short:
+            return f"Cycle time: too few merged PRs to compare ({sizes})"
         return f"Too few merged PRs to compare cycle times ({sizes}; at least {MIN_MERGED} each needed)"
-    share = round(difference.confidence * 100)
+    interval = f"{round(difference.confidence * 100)}%{':' if short else ' interval'}"
 
     def way(hours: float) -> str:
         return f"{format_hours(abs(hours))} {'faster' if hours < 0 else 'slower'}"
 
     if not difference.clear:
-        return (
-            f"No clear difference in median cycle time: {share}% interval from {way(difference.low)} "
-            f"to {way(difference.high)} for AI-assisted PRs ({sizes})"
-        )
+        span = f"{way(difference.low)} to {way(difference.high)}"
+        if short:
+            return f"Cycle time: no clear difference ({interval} {span}; {sizes})"
+        return f"No clear difference in median cycle time: {interval} from {span} for AI-assisted PRs ({sizes})"
     near, far = sorted((difference.low, difference.high), key=abs)
-    return (
-        f"AI-assisted PRs merge {way(difference.difference or 0.0)} (median; {share}% interval "
-        f"{format_hours(abs(near))} to {way(far)}; {sizes})"
-    )
+    span = f"{format_hours(abs(near))} to {way(far)}"
+    if short:
+        return f"Cycle time: AI-assisted {way(difference.difference or 0.0)} ({interval} {span}; {sizes})"
+    return f"AI-assisted PRs merge {way(difference.difference or 0.0)} (median; {interval} {span}; {sizes})"
 
 
 def describe_filters(filters: ReportFilter) -> str:

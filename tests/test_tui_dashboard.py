@@ -122,3 +122,27 @@ async def _palette_titles(app):
     provider = commands.TformanceCommands(app.screen)
     async for hit in provider.discover():
         yield hit.text
+
+
+async def test_overview_leaves_bots_out_and_the_ai_tab_says_if_the_difference_is_clear(
+    tmp_path: Path, synced: Path
+) -> None:
+    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+    async with app.run_test(size=(160, 50)) as pilot:
+        dashboard = await open_dashboard(pilot)
+        report = dashboard.report
+        assert report is not None and report.bots_left_out > 0
+        assert report.headline.prs == report.totals.prs - report.bots_left_out
+        text = screen_text(app)
+        assert f"bots left out: {report.bots_left_out} PRs" in text
+        cards = next(line for line in text.splitlines() if "PRs" in line and "Merged" in line)
+        prs_row = text.splitlines()[text.splitlines().index(cards) + 1]
+        assert prs_row.split()[0] == f"{report.headline.prs:,}"
+        assert "Cycle time: " in text  # the overview's verdict line
+        await pilot.press("2")
+        await pilot.pause()
+        difference = report.ai_vs_human.cycle_time_difference
+        expected = "No clear difference" if difference.enough_data and not difference.clear else "AI-assisted PRs merge"
+        if not difference.enough_data:
+            expected = "Too few merged PRs to compare"
+        assert expected in screen_text(app)
