@@ -23,9 +23,11 @@ from .token_store import load_token
 if TYPE_CHECKING:
     from .llm_client import LLMClient
 
-# The demo's pace at --demo-speed 1: watched, not waited for (about 30 s for the demo organisation).
-DEMO_LATENCY_PER_REQUEST = 0.35
-DEMO_LATENCY_PER_PR = 0.1
+# The demo's pace at --demo-speed 1: watched, not waited for. The largest demo repository's
+# eleven pages of 20 PRs, one after another, take about 11 s: the sync is about 12 s in all
+# (``python benchmarks/demo_pace.py``; figures in the README).
+DEMO_LATENCY_PER_REQUEST = 0.2
+DEMO_LATENCY_PER_PR = 0.04
 
 
 @dataclass

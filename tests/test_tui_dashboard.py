@@ -11,6 +11,7 @@ from tests.snapshot_apps.support import GOOD_TOKEN, app_for, copy_database, fake
 from tformance.core import paths
 from tformance.core.database import close_database, open_database
 from tformance.core.models import PullRequest
+from tformance.core.services import DEMO_LATENCY_PER_PR
 from tformance.core.token_store import save_token
 from tformance.tui import commands
 from tformance.tui.screens.dashboard import DashboardScreen
@@ -109,10 +110,13 @@ async def test_commands_export_forget_folder_and_demo_speed(tmp_path: Path, sync
         commands.data_folder(app)
         assert any(str(tmp_path) in notification.message for notification in app._notifications)
 
+        steps = []
+        for _ in range(4):
+            commands.toggle_speed(app)
+            steps.append(app.demo_speed)
+        assert steps == [2.0, 4.0, 8.0, 1.0], "up in steps, then back to normal"
         commands.toggle_speed(app)
-        assert app.demo_speed == 4.0 and fake.latency_per_pr > 0
-        commands.toggle_speed(app)
-        assert app.demo_speed == 1.0
+        assert fake.latency_per_pr == pytest.approx(DEMO_LATENCY_PER_PR / 2), "the fake GitHub's pace follows"
 
         titles = [title async for title in _palette_titles(app)]
     assert {"Re-sync", "Export report", "Forget token", "Open data folder", "Toggle demo speed"} <= set(titles)
