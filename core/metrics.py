@@ -3,9 +3,11 @@
 Everything comes from :func:`compute_report`, so the TUI, the report and the exports agree.
 
 Which PRs: those *created* in the period (``since``/``until``, inclusive UTC days; by default
-everything stored, i.e. the synced range), in the chosen repo, by the chosen author. Every
-headline figure counts all of them, bots included, as GitHub would; bots are listed apart in
-the author tables, and only the AI-vs-human comparison leaves automation bots out.
+everything stored, i.e. the synced range), in the chosen repo, by the chosen author. The
+headline figures (``TeamReport.headline``: stat cards, summaries) leave automation bots' PRs
+out, as the AI-vs-human comparison does, and say how many; ``totals``, the series and the
+repo tables count every PR, bots included, as GitHub would; bots are listed apart in the
+author tables.
 
 Definitions (one line each, as the README gives them):
 
@@ -26,6 +28,9 @@ Definitions (one line each, as the README gives them):
   Copilot's coding agent) against PRs by people without AI. Automation bots' PRs (a bot
   author and no AI: dependabot, renovate) are on neither side: their instant, tiny,
   unreviewed merges would flatter whichever side they joined.
+- AI vs human, cycle time: is the difference of the two medians bigger than chance? A 95%
+  percentile bootstrap interval (``median_difference``; fixed seed, 1,000 replicates); "no
+  clear difference" when it contains 0; no verdict with under 5 merged PRs a side.
 - Data health: PRs waiting for (or failed in) LLM enrichment, repos whose sync failed or
   has not completed, and the window the stored history covers.
 
@@ -41,6 +46,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .dates import utc_now
+from .median_difference import MedianDifference, RankedSample, median_difference
 from .metrics_queries import Group, Scan, list_prs, scan, selected_repos
 from .metrics_types import (
     CLOSED,
@@ -88,6 +94,7 @@ __all__ = [
     "DataHealth",
     "Distribution",
     "GroupStats",
+    "MedianDifference",
     "MonthAIShare",
     "MonthCycleTime",
     "PRRow",
@@ -149,10 +156,14 @@ def _assemble(
     repo_rows.sort(key=lambda row: (-row.stats.prs, row.name.lower()))
     author_rows = [AuthorRow(login or GHOST, group.is_bot, _stats(group)) for login, group in scanned.authors.items()]
     author_rows.sort(key=lambda row: (-row.stats.prs, row.login.lower()))
+    no_sample = RankedSample(0, 0, ())
     comparison = AIComparison(
         ai=_stats(scanned.ai),
         human=_stats(scanned.human),
         automation_prs_excluded=scanned.automation_prs,
+        cycle_time_difference=median_difference(
+            scanned.cycle_samples.get("ai", no_sample), scanned.cycle_samples.get("human", no_sample)
+        ).scaled(3600),
     )
     health = _health(repos, scanned)
 
@@ -202,6 +213,7 @@ def _assemble(
         authors=tuple(row for row in author_rows if not row.is_bot),
         bots=tuple(row for row in author_rows if row.is_bot),
         health=health,
+        headline=_stats(scanned.people),
     )
 
 
@@ -351,7 +363,10 @@ def report_to_json(report: TeamReport) -> dict[str, Any]:
             "ai": _stats_json(report.ai_vs_human.ai),
             "human": _stats_json(report.ai_vs_human.human),
             "automation_prs_excluded": report.ai_vs_human.automation_prs_excluded,
+            "cycle_time_difference": _difference_json(report.ai_vs_human.cycle_time_difference),
         },
+        # The stat cards' figures: every PR but automation bots' (``bots_left_out`` of them).
+        "headline": {**_stats_json(report.headline), "bots_left_out": report.bots_left_out},
         "health": {
             "pending_enrichment": health.pending_enrichment,
             "failed_enrichment": health.failed_enrichment,
@@ -379,6 +394,25 @@ def _stats_json(stats: GroupStats) -> dict[str, Any]:
         "reviews_per_pr": _round(stats.reviews_per_pr, 2),
         "merged_without_review": stats.merged_without_review,
         "merged_without_review_share": _round(stats.merged_without_review_share, 4),
+    }
+
+
+def _difference_json(difference: MedianDifference) -> dict[str, Any]:
+    """AI-assisted minus without-AI median cycle time (hours); negative: AI-assisted PRs merge faster."""
+    if not difference.enough_data:
+        verdict = "too_few_prs"
+    elif not difference.clear:
+        verdict = "no_clear_difference"
+    else:
+        verdict = "ai_faster" if (difference.high or 0) < 0 else "ai_slower"
+    return {
+        "ai_merged": difference.a_count,
+        "human_merged": difference.b_count,
+        "median_difference_hours": _round(difference.difference, 2),
+        "interval_low_hours": _round(difference.low, 2),
+        "interval_high_hours": _round(difference.high, 2),
+        "confidence": difference.confidence,
+        "verdict": verdict,
     }
 
 

@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 import peewee as pw
 
 from .dates import start_of_day_utc
+from .median_difference import RankedSample, band
 from .metrics_types import (
     CLOSED,
     GHOST,
@@ -55,6 +56,7 @@ _SECONDS_PER_HOUR = 3600
 _NO_DATA = Distribution(0, None, None)
 # Stand-ins for the values a prepared statement is run with; out of range of real ones.
 _INT_MARK, _TEXT_MARK, _OFFSET_MARK = -1_987_654_321, "\x00tformance-group\x00", 1_987_654_321
+_LIMIT_MARK = 1_987_654_322
 
 
 @dataclass
@@ -86,7 +88,10 @@ class Scan:
     authors: dict[str | None, Group] = field(default_factory=dict)  # in order of first appearance
     ai: Group = field(default_factory=Group)
     human: Group = field(default_factory=Group)
+    people: Group = field(default_factory=Group)  # both sides: every PR but automation bots'
     automation_prs: int = 0  # bot PRs without AI: on neither side
+    # Cycle times (seconds) of each side near its median, for the comparison's interval.
+    cycle_samples: dict[str, RankedSample] = field(default_factory=dict)
     size_buckets: tuple[int, ...] = ()  # PRs per SIZE_BUCKETS entry
     merged_per_day: Counter[int] = field(default_factory=Counter)  # YYYYMMDD of the merge -> merges
     cycle_by_month: dict[str, Distribution] = field(default_factory=dict)  # YYYY-MM of the merge -> hours
@@ -108,7 +113,7 @@ _SUMS = (
     "pending_enrichment",
     "failed_enrichment",
 )
-_AI, _HUMAN, _AUTOMATION = "ai", "human", "automation"
+_AI, _HUMAN, _AUTOMATION, _PEOPLE = "ai", "human", "automation", "people"
 
 
 def selected_repos(filters: ReportFilter) -> list[Repository]:
@@ -240,6 +245,11 @@ def _from_indexes(queries: _Queries, groups: list[tuple[str, Any, Group, Sequenc
         ranks = _Ranks(getattr(pr, column), queries)
         for kind, key, group, _cells_of_group in groups:
             setattr(group, name, ranks.distribution(kind, key, getattr(group, counted), scale))
+    cycles = _Ranks(pr.cycle_seconds, queries)
+    for side, group in ((_AI, result.ai), (_HUMAN, result.human)):
+        first, size = band(group.with_cycle)
+        values = cycles.values(side, None, first, descending=False, limit=size) if group.with_cycle else []
+        result.cycle_samples[side] = RankedSample(group.with_cycle, first, tuple(values))
     result.size_buckets = _size_buckets(queries)
     _merge_series(queries, result)
     _creation_series(queries, result)
@@ -279,6 +289,8 @@ def _from_values(
             else:
                 ordered = sorted(chain.from_iterable(present[cell_starts[i] : cell_ends[i]] for i in members))
             setattr(group, name, _distribution(ordered, scale))
+            if kind in (_AI, _HUMAN) and column == "cycle_seconds":
+                result.cycle_samples[kind] = RankedSample(len(ordered), 0, tuple(ordered))
             if kind == "all" and column == "size_lines":
                 below = [
                     0,
@@ -439,6 +451,9 @@ def _groups(cells: list[tuple], result: Scan) -> list[tuple[str, Any, Group, Seq
         else:
             setattr(result, side, current)
             groups.append((side, None, current, members))
+    people = sorted(by_side[_AI] + by_side[_HUMAN])
+    result.people = group(people) if people else Group()
+    groups.append((_PEOPLE, None, result.people, people))
     return groups
 
 
@@ -454,7 +469,7 @@ class _Ranks:
     def __init__(self, column: pw.Field, queries: _Queries) -> None:
         self.column = column
         self.queries = queries
-        self._statements: dict[tuple[str, bool], tuple[str, list, int | None, int]] = {}
+        self._statements: dict[tuple[str, bool], tuple[str, list, int | None, int, int]] = {}
 
     def distribution(self, kind: str, key: Any, count: int, scale: float | None) -> Distribution:
         """Median and p90 (divided by ``scale``) of the column's ``count`` values in a group."""
@@ -465,11 +480,11 @@ class _Ranks:
             return Distribution(count, median, p90)
         return Distribution(count, median / scale, p90 / scale)
 
-    def values(self, kind: str, key: Any, offset: int, descending: bool) -> list[Any]:
-        """Up to two values of the group, from ``offset`` in ascending (or descending) order."""
-        sql, params, group_slot, offset_slot = self._statement(kind, descending)
+    def values(self, kind: str, key: Any, offset: int, descending: bool, limit: int = 2) -> list[Any]:
+        """Up to ``limit`` values of the group, from ``offset`` in ascending (or descending) order."""
+        sql, params, group_slot, offset_slot, limit_slot = self._statement(kind, descending)
         params = list(params)
-        params[offset_slot] = offset
+        params[offset_slot], params[limit_slot] = offset, limit
         if group_slot is not None:
             params[group_slot] = key
         return [row[0] for row in db_proxy.obj.execute_sql(sql, params).fetchall()]
@@ -491,7 +506,7 @@ class _Ranks:
             return None
         return lowest + (highest - lowest) * (rank - low)
 
-    def _statement(self, kind: str, descending: bool) -> tuple[str, list, int | None, int]:
+    def _statement(self, kind: str, descending: bool) -> tuple[str, list, int | None, int, int]:
         statement = self._statements.get((kind, descending))
         if statement is None:
             sql, params = self.queries.sql(
@@ -502,7 +517,8 @@ class _Ranks:
             )
             mark = _TEXT_MARK if kind == "author" else _INT_MARK
             group_slot = _slot(params, mark) if kind in ("repo", "author", "month") else None
-            statement = self._statements[kind, descending] = (sql, params, group_slot, _slot(params, _OFFSET_MARK))
+            offset_slot, limit_slot = _slot(params, _OFFSET_MARK), _slot(params, _LIMIT_MARK)
+            statement = self._statements[kind, descending] = (sql, params, group_slot, offset_slot, limit_slot)
         return statement
 
     def _query(self, conditions: list[pw.Expression], kind: str, descending: bool) -> pw.Query:
@@ -526,8 +542,10 @@ class _Ranks:
             where.append(ai_condition())
         elif kind == _HUMAN:
             where.append(human_condition())
+        elif kind == _PEOPLE:
+            where.append(ai_condition() | (pr.author_is_bot == False))  # noqa: E712 (Peewee expression)
         order_by = [term.desc() if descending else term.asc() for term in order]
-        return pr.select(column).where(*where).order_by(*order_by).limit(2).offset(_OFFSET_MARK)
+        return pr.select(column).where(*where).order_by(*order_by).limit(_LIMIT_MARK).offset(_OFFSET_MARK)
 
 
 def _slot(params: list, mark: Any) -> int:

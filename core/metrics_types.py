@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .median_difference import MedianDifference
 
 MERGED, CLOSED, OPEN = "MERGED", "CLOSED", "OPEN"
 GHOST = "ghost"  # GitHub's name for a deleted account, which we store as a NULL author
@@ -119,6 +123,8 @@ class AIComparison:
     ai: GroupStats
     human: GroupStats
     automation_prs_excluded: int  # bot PRs without AI (dependabot...), on neither side
+    # AI-assisted minus without-AI median cycle time, in hours, with its 95% interval.
+    cycle_time_difference: MedianDifference
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,7 @@ class TeamReport:
     generated_at: datetime
     period_start: date | None  # ``since``, else the oldest PR's creation day
     period_end: date | None  # ``until``, else the latest sync (or newest PR, if later)
-    totals: GroupStats
+    totals: GroupStats  # every PR, bots included, as GitHub counts them
     weekly_merged: tuple[WeekCount, ...]  # every week of the period, zeros included
     cycle_time_by_month: tuple[MonthCycleTime, ...]
     size_buckets: tuple[SizeBucket, ...]  # XS to XL
@@ -158,10 +164,19 @@ class TeamReport:
     authors: tuple[AuthorRow, ...]  # people, most PRs first
     bots: tuple[AuthorRow, ...]  # bot accounts, most PRs first
     health: DataHealth
+    # The headline figures (stat cards, summaries): every PR but automation bots' (dependabot,
+    # renovate), whose instant merges would make the team look faster than either side of the
+    # AI comparison. ``ai_vs_human.automation_prs_excluded`` says how many were left out.
+    headline: GroupStats
 
     @property
     def has_data(self) -> bool:
         return self.totals.prs > 0
+
+    @property
+    def bots_left_out(self) -> int:
+        """Automation bots' PRs left out of ``headline``."""
+        return self.ai_vs_human.automation_prs_excluded
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,17 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .ai_tools import display_name
 from .anonymize import Anonymizer
+from .median_difference import MIN_MERGED
 from .metrics import (
     AuthorRow,
     Distribution,
     GroupStats,
+    MedianDifference,
     PRRow,
     ReportFilter,
+    SizeBucket,
     TeamReport,
     iso_utc,
     list_prs,
@@ -56,6 +60,35 @@ def format_number(value: float | None, digits: int = 0) -> str:
     return NO_DATA if value is None else f"{value:,.{digits}f}"
 
 
+def describe_cycle_difference(difference: MedianDifference, *, short: bool = False) -> str:
+    """Whether AI-assisted PRs merge faster than PRs without AI beyond chance, in one sentence.
+
+    The app, the text and the HTML report all print this, with the sample sizes; ``short``
+    is the app's overview line.
+    """
+    a, b = f"{difference.a_count:,}", f"{difference.b_count:,}"
+    sizes = f"{a} vs {b} merged PRs" if short else f"{a} AI-assisted and {b} without AI merged PRs"
+    if not difference.enough_data or difference.low is None or difference.high is None:
+        if short:
+            return f"Cycle time: too few merged PRs to compare ({sizes})"
+        return f"Too few merged PRs to compare cycle times ({sizes}; at least {MIN_MERGED} each needed)"
+    interval = f"{round(difference.confidence * 100)}%{':' if short else ' interval'}"
+
+    def way(hours: float) -> str:
+        return f"{format_hours(abs(hours))} {'faster' if hours < 0 else 'slower'}"
+
+    if not difference.clear:
+        span = f"{way(difference.low)} to {way(difference.high)}"
+        if short:
+            return f"Cycle time: no clear difference ({interval} {span}; {sizes})"
+        return f"No clear difference in median cycle time: {interval} from {span} for AI-assisted PRs ({sizes})"
+    near, far = sorted((difference.low, difference.high), key=abs)
+    span = f"{format_hours(abs(near))} to {way(far)}"
+    if short:
+        return f"Cycle time: AI-assisted {way(difference.difference or 0.0)} ({interval} {span}; {sizes})"
+    return f"AI-assisted PRs merge {way(difference.difference or 0.0)} (median; {interval} {span}; {sizes})"
+
+
 def describe_filters(filters: ReportFilter) -> str:
     """One line naming the selection, e.g. ``acme/web · @alice · since 2025-01-01``."""
     parts = [filters.repo or "all repos"]
@@ -84,7 +117,7 @@ def render_text(report: TeamReport, console_width: int = 100) -> str:
     console.print(Text(f"Team insights: {describe_filters(report.filters)}", style="bold"))
     console.print(Text(_period_line(report)))
     if not report.has_data:
-        console.print(Text("\nNo pull requests match this selection: nothing to measure yet."))
+        console.print(Text(f"\n{_nothing_text(report)}"))
         console.print(_health_text(report))
         return buffer.getvalue()
 
@@ -104,20 +137,36 @@ def render_text(report: TeamReport, console_width: int = 100) -> str:
     return buffer.getvalue()
 
 
+EMPTY_DATABASE = "Nothing synced yet: run `tformance sync --repo OWNER/NAME`, or try `tformance --demo`."
+
+
+def _nothing_text(report: TeamReport) -> str:
+    """Why there is nothing to measure: an empty database, or a selection no PR matches."""
+    if not report.repos and report.filters == ReportFilter():
+        return EMPTY_DATABASE
+    return "No pull requests match this selection: nothing to measure yet."
+
+
 def _period_line(report: TeamReport) -> str:
-    start = report.period_start.isoformat() if report.period_start else "?"
-    end = report.period_end.isoformat() if report.period_end else "?"
     generated = report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"Period {start} to {end} (PRs created in it) · generated {generated}"
+    if report.period_start is None or report.period_end is None:
+        return f"No pull requests stored for this selection · generated {generated}"
+    return f"Period {report.period_start} to {report.period_end} (PRs created in it) · generated {generated}"
+
+
+def bots_note(report: TeamReport) -> str:
+    """What the headline figures leave out, e.g. ``bots left out: 45 PRs`` ("" when none)."""
+    left_out = report.bots_left_out
+    return f"bots left out: {left_out:,} PR{'s' if left_out != 1 else ''}" if left_out else ""
 
 
 def _summary_table(report: TeamReport) -> Table:
-    totals = report.totals
+    totals = report.headline
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column("Metric", style="bold")
     table.add_column("Value")
     buckets = "  ".join(f"{b.label} {b.count:,}" for b in report.size_buckets)
-    tools = ", ".join(f"{t.tool} {t.prs:,}" for t in report.ai_by_tool) or "none"
+    tools = ", ".join(f"{display_name(t.tool)} {t.prs:,}" for t in report.ai_by_tool) or "none"
     rows = [
         (
             "Pull requests",
@@ -141,6 +190,9 @@ def _summary_table(report: TeamReport) -> Table:
             f"{format_share(totals.ai_share)} ({totals.ai_assisted:,} PRs) · tools: {tools}",
         ),
     ]
+    if report.bots_left_out:
+        left_out = report.bots_left_out
+        rows.append(("Bots left out", f"{left_out:,} PR{'s' if left_out != 1 else ''} by automation accounts"))
     for label, value in rows:
         table.add_row(Text(label), Text(value))
     return table
@@ -152,17 +204,18 @@ def _distribution_text(value: Distribution) -> str:
     return f"median {format_hours(value.median)} · p90 {format_hours(value.p90)} ({value.count:,} PRs)"
 
 
-def _comparison_table(report: TeamReport) -> Table:
+def _comparison_table(report: TeamReport) -> RenderableType:
     comparison = report.ai_vs_human
-    table = Table(title="AI-assisted vs human", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(title="AI-assisted vs without AI", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     table.add_column("")
     table.add_column("AI-assisted", justify="right")
-    table.add_column("Human", justify="right")
+    table.add_column("Without AI", justify="right")
     for label, cell in _COMPARISON_ROWS:
         table.add_row(Text(label), Text(cell(comparison.ai)), Text(cell(comparison.human)))
+    notes = [Text(describe_cycle_difference(comparison.cycle_time_difference))]
     if comparison.automation_prs_excluded:
-        table.caption = f"Automation bot PRs left out: {comparison.automation_prs_excluded:,}"
-    return table
+        notes.append(Text(f"Automation bot PRs left out: {comparison.automation_prs_excluded:,}"))
+    return Group(table, *notes)
 
 
 _COMPARISON_ROWS: tuple[tuple[str, Callable[[GroupStats], str]], ...] = (
@@ -225,14 +278,21 @@ def _health_text(report: TeamReport) -> RenderableType:
         )
     )
     if health.covered_from or health.covered_until:
-        start = _date_text(health.covered_from)
-        end = _date_text(health.covered_until)
-        lines.append(Text(f"History stored for every repo from {start} to {end}"))
+        lines.append(Text(_coverage_text(report)))
     for failure in health.failed_repos:
         lines.append(Text(f"Sync failed: {failure.name}: {failure.error or 'no message'}"))
     if health.incomplete_repos:
         lines.append(Text(f"Not fully synced: {', '.join(health.incomplete_repos)}"))
     return Group(Text(""), *lines)
+
+
+def _coverage_text(report: TeamReport) -> str:
+    health = report.health
+    if health.covered_from is None and health.covered_until is None:
+        return "No history stored yet"
+    start = f" from {_date_text(health.covered_from)}" if health.covered_from else ""
+    end = f" to {_date_text(health.covered_until)}" if health.covered_until else ""
+    return f"History stored for every repo{start}{end}"
 
 
 def _date_text(moment: datetime | date | None) -> str:
@@ -339,7 +399,7 @@ def render_html(report: TeamReport, prs: Iterable[PRRow] = ()) -> str:
     Inline CSS and SVG only, no script and no link to load, so it opens offline; every
     text from the data (titles, logins, repo names, errors) is HTML-escaped.
     """
-    totals = report.totals
+    totals = report.headline
     cards = [
         ("PRs opened", f"{totals.prs:,}"),
         ("Merged", f"{totals.merged:,}"),
@@ -350,6 +410,11 @@ def render_html(report: TeamReport, prs: Iterable[PRRow] = ()) -> str:
         ("Median size", f"{format_number(totals.size_lines.median)} lines"),
         ("AI-assisted", format_share(totals.ai_share)),
     ]
+    note = (
+        f'<p class="meta">Figures above: {_e(bots_note(report))} (automation accounts).</p>'
+        if bots_note(report)
+        else ""
+    )
     sections = [
         '<section class="cards">'
         + "".join(
@@ -357,6 +422,7 @@ def render_html(report: TeamReport, prs: Iterable[PRRow] = ()) -> str:
             for label, value in cards
         )
         + "</section>"
+        + note
     ]
     if report.has_data:
         sections += [
@@ -377,8 +443,9 @@ def render_html(report: TeamReport, prs: Iterable[PRRow] = ()) -> str:
             ),
             _chart_section(
                 "PR size (lines changed)",
-                [(b.label, float(b.count)) for b in report.size_buckets],
+                [(_bucket_label(b.label, b.upper, previous), float(b.count)) for b, previous in _with_lower(report)],
                 lambda v: f"{v:,.0f}",
+                label_every_bar=True,
             ),
             _tools_section(report),
             _comparison_section(report),
@@ -388,7 +455,7 @@ def render_html(report: TeamReport, prs: Iterable[PRRow] = ()) -> str:
         if report.bots:
             sections.append(_stats_section("Bots (listed apart)", "Bot", [(b.login, b.stats) for b in report.bots]))
     else:
-        sections.append("<p>No pull requests match this selection: nothing to measure yet.</p>")
+        sections.append(f"<p>{_e(_nothing_text(report))}</p>")
     sections.append(_prs_section(prs))
     sections.append(_health_section(report))
     return (
@@ -406,27 +473,53 @@ _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2328;
 background:#f6f8fa}main{max-width:1100px;margin:0 auto;padding:24px}h1{margin:0 0 4px}
 h2{font-size:1.1em;margin:28px 0 8px}.meta{color:#59636e;margin:0 0 16px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:12px}
-.card{background:#fff;border:1px solid #d1d9e0;border-radius:8px;padding:12px}
-.card .label{color:#59636e;font-size:.85em}.card .value{font-size:1.5em;font-weight:600}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px}
+.card{background:#fff;border:1px solid #d1d9e0;border-radius:8px;padding:12px;min-width:0}
+.card .label{color:#59636e;font-size:.85em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.card .value{font-size:1.5em;font-weight:600;white-space:nowrap}.nowrap{white-space:nowrap}
+a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:.9em}
 th,td{border-bottom:1px solid #d1d9e0;padding:4px 8px;text-align:right}
-th:first-child,td:first-child,td.text{text-align:left}th{background:#eef1f4}
+th:first-child,td:first-child,.text{text-align:left}th{background:#eef1f4}
 svg{background:#fff;border:1px solid #d1d9e0;border-radius:8px;width:100%;height:auto}
 svg .bar{fill:#2f81f7}svg .axis{font-size:11px;fill:#59636e}.none{color:#59636e}
 """
 
 
+class _Html(str):
+    """Markup built here from escaped parts: ``_e`` passes it through as is."""
+
+
 def _e(value: object) -> str:
+    if isinstance(value, _Html):
+        return value
     return html.escape(str(value), quote=True)
+
+
+def _with_lower(report: TeamReport) -> list[tuple[SizeBucket, int | None]]:
+    """Each size bucket with the upper bound of the one before it (its lower bound)."""
+    buckets = report.size_buckets
+    return [(bucket, buckets[index - 1].upper if index else None) for index, bucket in enumerate(buckets)]
+
+
+def _bucket_label(label: str, upper: int | None, lower: int | None) -> str:
+    """``XS <10``, ``S 10-99``, ``XL 1000+``: a size bucket with its lines."""
+    if upper is None:
+        return f"{label} {lower or 0:,}+"
+    return f"{label} <{upper:,}" if lower is None else f"{label} {lower:,}-{upper - 1:,}"
 
 
 def _chart_section(
     title: str,
     points: Sequence[tuple[str, float | None]],
     label: Callable[[float | None], str],
+    *,
+    label_every_bar: bool = False,
 ) -> str:
-    """A bar chart as inline SVG: one bar per point, a gap where there is no data."""
+    """A bar chart as inline SVG: one bar per point, a gap where there is no data.
+
+    The axis names the first and last points, or (``label_every_bar``) every bar, its value above it.
+    """
     width, height, top, bottom, left = 960, 220, 20, 30, 10
     if not points:
         return f'<h2>{_e(title)}</h2><p class="none">{NO_DATA}</p>'
@@ -445,46 +538,58 @@ def _chart_section(
             f'width="{bar_width:.1f}" height="{bar_height:.1f}">{tooltip}</rect>'
         )
     first, last = points[0][0], points[-1][0]
-    axis = (
-        f'<text class="axis" x="{left}" y="{height - 10}">{_e(first)}</text>'
-        f'<text class="axis" x="{width - left}" y="{height - 10}" text-anchor="end">{_e(last)}</text>'
-        f'<text class="axis" x="{left}" y="{top - 6}">max {_e(label(peak))}</text>'
-    )
+    if label_every_bar:
+        axis = "".join(
+            f'<text class="axis" x="{left + (index + 0.5) * step:.1f}" y="{height - 10}" text-anchor="middle">'
+            f"{_e(name)}</text>"
+            f'<text class="axis" x="{left + (index + 0.5) * step:.1f}" '
+            f'y="{height - bottom - (height - top - bottom) * (value or 0) / peak - 4:.1f}" text-anchor="middle">'
+            f"{_e(label(value))}</text>"
+            for index, (name, value) in enumerate(points)
+        )
+    else:
+        axis = (
+            f'<text class="axis" x="{left}" y="{height - 10}">{_e(first)}</text>'
+            f'<text class="axis" x="{width - left}" y="{height - 10}" text-anchor="end">{_e(last)}</text>'
+            f'<text class="axis" x="{left}" y="{top - 6}">max {_e(label(peak))}</text>'
+        )
     return (
         f"<h2>{_e(title)}</h2>"
         f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}">' + "".join(bars) + axis + "</svg>"
     )
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], text_columns: int = 1) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="text">{_e(v)}</td>' if i < text_columns else f"<td>{_e(v)}</td>" for i, v in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
+def _table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    text_columns: int = 1,
+    nowrap: Sequence[int] = (0,),
+) -> str:
+    """A table; the first ``text_columns`` align left, the ``nowrap`` ones never wrap (names, dates)."""
+
+    def cell(tag: str, index: int, value: object) -> str:
+        classes = " ".join(name for name, on in (("text", index < text_columns), ("nowrap", index in nowrap)) if on)
+        return f'<{tag} class="{classes}">{_e(value)}</{tag}>' if classes else f"<{tag}>{_e(value)}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _tools_section(report: TeamReport) -> str:
     if not report.ai_by_tool:
         return f'<h2>AI tools</h2><p class="none">{NO_DATA}</p>'
-    rows = [(t.tool, f"{t.prs:,}") for t in report.ai_by_tool]
+    rows = [(display_name(t.tool), f"{t.prs:,}") for t in report.ai_by_tool]
     return "<h2>AI tools (PRs)</h2>" + _table(("Tool", "PRs"), rows)
 
 
 def _comparison_section(report: TeamReport) -> str:
     comparison = report.ai_vs_human
     rows = [(label, cell(comparison.ai), cell(comparison.human)) for label, cell in _COMPARISON_ROWS]
-    note = (
-        f'<p class="meta">Automation bot PRs left out: {comparison.automation_prs_excluded:,}</p>'
-        if comparison.automation_prs_excluded
-        else ""
-    )
-    return "<h2>AI-assisted vs human</h2>" + _table(("", "AI-assisted", "Human"), rows) + note
+    note = f'<p class="verdict">{_e(describe_cycle_difference(comparison.cycle_time_difference))}</p>'
+    if comparison.automation_prs_excluded:
+        note += f'<p class="meta">Automation bot PRs left out: {comparison.automation_prs_excluded:,}</p>'
+    return "<h2>AI-assisted vs without AI</h2>" + _table(("", "AI-assisted", "Without AI"), rows) + note
 
 
 def _stats_section(title: str, first: str, rows: Sequence[tuple[str, GroupStats]]) -> str:
@@ -516,25 +621,34 @@ def _stats_section(title: str, first: str, rows: Sequence[tuple[str, GroupStats]
     return f"<h2>{_e(title)}</h2>" + _table(headers, body)
 
 
+def _pr_link(pr: PRRow) -> str:
+    """``#123`` linked to the PR on GitHub (plain when the URL is gone, as in anonymized reports)."""
+    number = f"#{pr.number}"
+    if not pr.url.startswith(("https://", "http://")):
+        return number
+    return _Html(f'<a href="{_e(pr.url)}">{_e(number)}</a>')
+
+
 def _prs_section(prs: Iterable[PRRow]) -> str:
+    newest_first = sorted(prs, key=lambda pr: pr.created_at, reverse=True)
     rows = [
         (
             pr.repo,
-            f"#{pr.number}",
+            _pr_link(pr),
             pr.title,
             pr.author,
             pr.state.lower(),
             pr.created_at.date().isoformat(),
             format_hours(pr.cycle_time_hours) if pr.merged_at else "",
             f"{pr.size:,}",
-            ", ".join(pr.ai_tools) if pr.ai_assisted else "no",
+            ", ".join(map(display_name, pr.ai_tools)) or "yes" if pr.ai_assisted else "no",
         )
-        for pr in prs
+        for pr in newest_first
     ]
     if not rows:
         return ""
     headers = ("Repository", "PR", "Title", "Author", "State", "Created", "Cycle", "Size", "AI")
-    return "<h2>Pull requests</h2>" + _table(headers, rows, text_columns=4)
+    return "<h2>Pull requests, newest first</h2>" + _table(headers, rows, text_columns=4, nowrap=(0, 1, 3, 5, 6, 8))
 
 
 def _health_section(report: TeamReport) -> str:
@@ -542,7 +656,7 @@ def _health_section(report: TeamReport) -> str:
     items = [
         f"{health.pending_enrichment:,} PRs awaiting AI enrichment (their signature verdict is "
         f"used) · {health.failed_enrichment:,} failed",
-        f"History stored for every repo from {_date_text(health.covered_from)} to {_date_text(health.covered_until)}",
+        _coverage_text(report),
     ]
     items += [f"Sync failed: {f.name}: {f.error or 'no message'}" for f in health.failed_repos]
     if health.incomplete_repos:

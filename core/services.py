@@ -17,14 +17,17 @@ import httpx
 from .dates import utc_now
 from .github_client import GitHubClient, WaitNotice
 from .settings import Settings
+from .sync_estimate import Pace
 from .token_store import load_token
 
 if TYPE_CHECKING:
     from .llm_client import LLMClient
 
-# The demo's pace at --demo-speed 1: watched, not waited for (about 30 s for the demo organisation).
-DEMO_LATENCY_PER_REQUEST = 0.35
-DEMO_LATENCY_PER_PR = 0.1
+# The demo's pace at --demo-speed 1: watched, not waited for. The largest demo repository's
+# eleven pages of 20 PRs, one after another, take about 11 s: the sync is about 12 s in all
+# (``python benchmarks/demo_pace.py``; figures in the README).
+DEMO_LATENCY_PER_REQUEST = 0.2
+DEMO_LATENCY_PER_PR = 0.04
 
 
 @dataclass
@@ -75,6 +78,19 @@ class Services:
         self.demo_speed = max(speed, 0.01)
         self.demo_fake.latency_per_request = DEMO_LATENCY_PER_REQUEST / self.demo_speed
         self.demo_fake.latency_per_pr = DEMO_LATENCY_PER_PR / self.demo_speed
+
+    def pace(self) -> Pace:
+        """The pace a sync on these services will go at, for its estimate: GitHub's, or the
+        demo fake's at the current demo speed; the page size and concurrency of the settings."""
+        settings = self.settings
+        if self.demo_fake is None:
+            return Pace(concurrency=settings.max_in_flight, page_size=settings.page_size)
+        return Pace(
+            self.demo_fake.latency_per_request,
+            self.demo_fake.latency_per_pr,
+            concurrency=settings.max_in_flight,
+            page_size=settings.page_size,
+        )
 
     def database_location(self) -> str:
         return self.settings.database_location()

@@ -62,6 +62,20 @@ class Settings:
         return str(paths.demo_database_path() if self.demo else paths.default_database_path())
 
 
+# Smaller pages in the demo: more, smaller steps on each progress bar while a person watches.
+DEMO_PAGE_SIZE = 20
+
+
+def demo_settings(settings: Settings, env: Mapping[str, str] | None = None) -> Settings:
+    """``settings`` for the demo: its page size unless ``TFORMANCE_PAGE_SIZE`` chose one.
+
+    The app and ``tformance sync --demo`` both start from this, so they plan the same pages.
+    """
+    env = os.environ if env is None else env
+    settings = settings.with_(demo=True)
+    return settings if _text(env, "TFORMANCE_PAGE_SIZE") else settings.with_(page_size=DEMO_PAGE_SIZE)
+
+
 def _text(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None

@@ -221,8 +221,9 @@ def test_run_reads_json_lines_and_reports_bad_ones() -> None:
         json.dumps([1, 2]),
         json.dumps({}),
     ]
-    stdout = io.StringIO()
-    assert run(io.StringIO("\n".join(lines) + "\n"), stdout) == 0
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert run(io.StringIO("\n".join(lines) + "\n"), stdout, stderr) == 1
+    assert stderr.getvalue() == "tformance: line 3: not valid JSON (and 1 more bad lines)\n"
     out = [json.loads(line) for line in stdout.getvalue().splitlines()]
     assert len(out) == 6
     assert out[0]["tools"] == ["claude_code"] and out[0]["is_ai_assisted"] is True

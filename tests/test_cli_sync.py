@@ -91,16 +91,18 @@ def test_a_rejected_token_exits_2_without_echoing_it(tmp_path, server):
 @pytest.mark.parametrize(
     ("args", "env", "reason"),
     [
-        (["sync", "--repo", DOCS], {}, "no GitHub token"),
+        (["sync", "--repo", DOCS], {}, "`tformance --demo`"),
         (["sync", "--repo", "not-a-repo"], {"GITHUB_TOKEN": "t"}, "OWNER/NAME"),
         (["sync", "--repo", DOCS, "--months", "zero"], {"GITHUB_TOKEN": "t"}, "--months"),
         (["sync", "--repo", DOCS], {"GITHUB_TOKEN": "t", "SYNC_HISTORY_MONTHS": "lots"}, "SYNC_HISTORY_MONTHS"),
         (["sync"], {"GITHUB_TOKEN": "t"}, "no repositories"),
         (["frobnicate"], {}, "invalid choice"),
+        (["report", "--repo", "acme/nope"], {}, "acme/nope is not tracked (none tracked yet)"),
     ],
 )
 def test_bad_usage_exits_2_with_one_line(tmp_path, args, env, reason):
-    result = tformance(*args, "--db", str(tmp_path / "t.db"), env=env) if args[0] == "sync" else tformance(*args)
+    needs_db = args[0] in ("sync", "report")
+    result = tformance(*args, "--db", str(tmp_path / "t.db"), env=env) if needs_db else tformance(*args)
     assert result.returncode == 2
     assert reason in one_line(result)
 
@@ -214,3 +216,30 @@ def test_batch_mode_submits_after_the_sync_and_enrich_collects_later(tmp_path, s
     assert collected.returncode == 0, collected.stderr
     report = json.loads(tformance("report", "--db", str(db), "--format", "json").stdout)
     assert report["health"]["pending_enrichment"] == 0
+
+
+def test_version_and_help_read_like_a_finished_tool():
+    version = tformance("--version")
+    assert version.returncode == 0 and version.stdout.strip().startswith("tformance 0.")
+    helped = tformance("sync", "--help")
+    assert helped.returncode == 0
+    assert "Fetch the pull requests" in helped.stdout
+    assert "--db PATH" in helped.stdout and "SUB_DB" not in helped.stdout
+
+
+def test_enrich_with_nothing_pending_succeeds_without_a_key(tmp_path):
+    env = {"GROQ_API_KEY": "", "TFORMANCE_DB": str(tmp_path / "t.db")}
+    result = tformance("enrich", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "No PRs are waiting" in result.stdout
+
+
+def test_detect_names_the_line_that_is_not_json():
+    full_env = {key: value for key, value in os.environ.items() if key != "GITHUB_TOKEN"}
+    lines = '{"title": "Add retries"}\n{oops\n'
+    result = subprocess.run(
+        [sys.executable, "-m", "tformance", "detect"], input=lines, env=full_env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert one_line(result) == "tformance: line 2: not valid JSON"
+    assert json.loads(result.stdout.splitlines()[0])["is_ai_assisted"] is False

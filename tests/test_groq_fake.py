@@ -204,16 +204,41 @@ def test_the_model_judges_an_injection_attempt_on_its_own_text() -> None:
 
 
 def test_summaries_are_one_plausible_line() -> None:
-    assert (
-        summarise("feat(api): Add pagination to search", ["a", "b", "c"])
-        == "Adds pagination to search across 3 commits."
-    )
-    assert summarise("Fix flaky login test", []) == "Fixes flaky login test."
+    assert summarise("feat(api): Add pagination to search", ["a", "b", "c"]) == "Adds pagination to search."
+    assert summarise("Fix flaky login test", []) == "Fixes the flaky login test."
     assert summarise("", ["refactor: split the client module\n\nbody"]) == "Splits the client module."
     assert summarise("docs: README for the CLI", []) == "Documents README for the CLI."
-    assert summarise("Login page redesign", []) == "Works on login page redesign."
+    assert summarise("Login page redesign", []) == "Changes login page redesign."
     assert summarise("", []) == "Makes an undescribed change."
     assert "\n" not in summarise("Bump deps\nsecond line", [])
+    # The verb of the title, not the kind's on top of it; names keep their case; what was checked.
+    assert summarise("feat(eks): polish CI cache for Docker builds", []) == "Polishes the CI cache for Docker builds."
+    assert (
+        summarise("fix(ci): fix Terraform state locking", ["x", "Add tests"], "## How to test\n\n- Tested on staging")
+        == "Fixes the Terraform state locking, with tests; tested on staging."
+    )
+    assert summarise("Speed up Grafana dashboards", [], "Closes #812") == "Speeds up Grafana dashboards (closes #812)."
+    assert summarise("chore(main): release 1.4.3", []) == "Releases version 1.4.3."
+
+
+def test_demo_summaries_read_like_a_model_wrote_them() -> None:
+    from datetime import date
+
+    from tformance.core.fakes.demo_org import build_demo_org
+    from tformance.core.fakes.groq_fake import _IMPERATIVES, _MORE_IMPERATIVES
+
+    verbs = {*_IMPERATIVES, *_MORE_IMPERATIVES, "speed", "clean", "handle"}
+    summaries = [
+        summarise(pr.title, [c.message for c in pr.commits], pr.body or "")
+        for _, pr in build_demo_org(date(2025, 6, 30)).pull_requests()
+    ]
+    assert len(set(summaries)) > len(summaries) * 0.6, "varied, not one template"
+    for summary in summaries:
+        words = summary.split()
+        assert summary.endswith(".") and "\n" not in summary
+        assert words[0].endswith("s") or words[0] == "Changes", summary  # "Adds", "Fixes", "Polishes"
+        assert words[1].lower().strip(",") not in verbs, summary  # never "Adds polish ..." or "Updates release ..."
+        assert "across" not in words and "Works on" not in summary, summary
 
 
 async def test_the_real_sdk_talks_to_it_in_process() -> None:

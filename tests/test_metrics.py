@@ -227,6 +227,20 @@ def test_ai_vs_human_leaves_automation_bots_out(team):
     assert human.merged_without_review_share == 0.0
 
 
+def test_headline_figures_leave_automation_bots_out(team):
+    # Everything but dependabot's web#4 (merged in 1 h, 2 lines); the AI agent's web#5 stays.
+    headline = team.headline
+    assert team.bots_left_out == 1
+    assert (headline.prs, headline.merged, headline.closed_unmerged, headline.open) == (7, 5, 1, 1)
+    assert headline.cycle_time_hours == Distribution(5, 8.0, pytest.approx(22.0))  # 2 4 8 10 30
+    assert (headline.ai_assisted, headline.ai_share) == (4, pytest.approx(4 / 7))
+    assert headline.merged_without_review == 1  # web#3
+    # So the headline median lies between the two sides', never below both.
+    sides = team.ai_vs_human
+    low, high = sorted((sides.ai.cycle_time_hours.median, sides.human.cycle_time_hours.median))
+    assert low <= headline.cycle_time_hours.median <= high
+
+
 def test_repo_and_author_tables_list_bots_apart(team):
     assert [(r.name, r.status, r.stats.prs) for r in team.repos] == [
         ("acme/web", "completed", 5),
@@ -440,6 +454,7 @@ def test_json_schema(team):
             "authors": list,
             "bots": list,
             "ai_vs_human": dict,
+            "headline": dict,
             "health": dict,
         },
     )
@@ -471,7 +486,25 @@ def test_json_schema(team):
         for key in ("cycle_time_hours", "time_to_first_review_hours", "size_lines"):
             _check_distribution(author[key])
     assert [a["login"] for a in data["bots"]] == ["copilot-swe-agent", "dependabot"]
-    _check(data["ai_vs_human"], {"ai": dict, "human": dict, "automation_prs_excluded": int})
+    _check(
+        data["ai_vs_human"],
+        {"ai": dict, "human": dict, "automation_prs_excluded": int, "cycle_time_difference": dict},
+    )
+    _check(
+        data["ai_vs_human"]["cycle_time_difference"],
+        {
+            "ai_merged": int,
+            "human_merged": int,
+            "median_difference_hours": (float, type(None)),
+            "interval_low_hours": (float, type(None)),
+            "interval_high_hours": (float, type(None)),
+            "confidence": float,
+            "verdict": str,
+        },
+    )
+    assert data["ai_vs_human"]["cycle_time_difference"]["verdict"] == "too_few_prs"  # 3 and 2 merged
+    _check(data["headline"], STATS_KEYS | {"bots_left_out": int})
+    assert (data["headline"]["prs"], data["headline"]["bots_left_out"]) == (7, 1)
     _check(data["ai_vs_human"]["ai"], STATS_KEYS)
     _check(data["ai_vs_human"]["human"], STATS_KEYS)
     _check(
@@ -601,6 +634,7 @@ def test_every_figure_matches_a_brute_force_computation(db, filters):
     assert report.ai_vs_human.ai == reference_stats(ai_rows)
     assert report.ai_vs_human.human == reference_stats(human_rows)
     assert report.ai_vs_human.automation_prs_excluded == len(rows) - len(ai_rows) - len(human_rows)
+    assert report.headline == reference_stats([row for row in rows if row.ai_assisted or not row.author_is_bot])
 
     weeks = Counter(iso_week(row.merged_at.date()) for row in rows if row.merged_at)
     assert {week.week: week.count for week in report.weekly_merged if week.count} == weeks
@@ -735,3 +769,46 @@ def test_every_statement_reads_an_index_alone_even_without_statistics(db, filter
             assert all("COVERING INDEX" in step for step in reads), (sql, plan)
         checked += 1
     assert checked >= 4
+
+
+def seed_comparison(ai_hours: float, human_hours: float, seed: int) -> None:
+    """40 AI-assisted and 50 human merged PRs with log-normal cycle times around the given medians,
+    plus automation bots' instant merges, which must change nothing."""
+    rng = random.Random(seed)
+    repo = add_repo("acme/web")
+    for number in range(1, 91):
+        ai = number <= 40
+        median = ai_hours if ai else human_hours
+        add_pr(repo, number, author="alice" if ai else "bob", merged_after=median * rng.lognormvariate(0, 0.8), ai=ai)
+    for number in range(91, 111):
+        add_pr(repo, number, author="dependabot", bot=True, merged_after=0.02)
+
+
+def expected_difference(rows: list) -> object:
+    from tformance.core.median_difference import RankedSample, median_difference
+
+    def cycles(keep) -> RankedSample:
+        values = sorted(max((row.merged_at - row.created_at).total_seconds(), 0.0) for row in rows if keep(row))
+        return RankedSample(len(values), 0, tuple(values))
+
+    ai = cycles(lambda row: row.ai_assisted and row.merged_at)
+    human = cycles(lambda row: not row.ai_assisted and not row.author_is_bot and row.merged_at)
+    return median_difference(ai, human).scaled(3600)
+
+
+def test_the_comparison_says_when_ai_prs_clearly_merge_faster(db):
+    seed_comparison(ai_hours=3, human_hours=12, seed=1)
+    report = compute_report(now=NOW)
+    difference = report.ai_vs_human.cycle_time_difference
+    assert (difference.a_count, difference.b_count) == (40, 50)
+    assert difference.clear and difference.low < difference.difference < difference.high < 0
+    assert difference == expected_difference(list(list_prs()))  # the index path reads only the median's band
+    assert report_to_json(report)["ai_vs_human"]["cycle_time_difference"]["verdict"] == "ai_faster"
+
+
+def test_the_comparison_says_when_there_is_no_clear_difference(db):
+    seed_comparison(ai_hours=8, human_hours=8, seed=2)
+    difference = compute_report(now=NOW).ai_vs_human.cycle_time_difference
+    assert difference.enough_data and not difference.clear
+    assert difference.low < 0 < difference.high
+    assert difference == expected_difference(list(list_prs()))

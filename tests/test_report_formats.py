@@ -38,9 +38,13 @@ def team(db):
 def test_text_summary_shows_the_headline_figures(team):
     text = render_text(team, console_width=100)
     assert "Team insights: all repos" in text
-    assert "9 opened · 6 merged · 1 closed unmerged · 2 open" in text
-    assert "median 6.0 h · p90 20.0 h (6 PRs)" in text
-    assert "AI-assisted vs human" in text and "Bots (listed apart)" in text
+    # The headline leaves dependabot's PR out, and says so.
+    assert "8 opened · 5 merged · 1 closed unmerged · 2 open" in text
+    assert "median 8.0 h · p90 22.0 h (5 PRs)" in text
+    assert "Bots left out         1 PR by automation accounts" in text
+    assert "tools: Copilot 2, Claude Code 1, Cursor 1" in text
+    assert "AI-assisted vs without AI" in text and "Bots (listed apart)" in text
+    assert "Too few merged PRs to compare cycle times (3 AI-assisted and 2 without AI" in text
     assert "Sync failed: acme/old: GitHub said 404" in text
     assert "\x1b[" not in text  # no colour codes in a string
     assert max(len(line) for line in text.splitlines()) <= 100
@@ -53,7 +57,11 @@ def test_text_prints_markup_in_names_as_is(db):
 
 def test_text_says_when_there_is_nothing_to_measure(db):
     text = render_text(compute_report(now=NOW))
-    assert "No pull requests match this selection" in text
+    assert "Nothing synced yet" in text and "`tformance --demo`" in text
+    assert "?" not in text
+    add_pr(add_repo("acme/web"), 1, author="alice", merged_after=1)
+    text = render_text(compute_report(ReportFilter(author="nobody"), now=NOW))
+    assert "No pull requests match this selection" in text and "?" not in text
 
 
 def test_csv_has_a_header_and_one_row_per_pr(team):
@@ -93,15 +101,35 @@ def test_html_is_self_contained_and_escapes_every_text(team):
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "[bold]x[/]" in page  # shown as typed, not interpreted
-    assert "http://" not in page and "https://" not in page
-    assert not re.search(r"""(src|href)\s*=|@import|url\(""", page, re.IGNORECASE)
+    # Nothing to load: the only addresses are links to the PRs on GitHub.
+    assert not re.search(r"""src\s*=|@import|url\(""", page, re.IGNORECASE)
+    links = re.findall(r'href="([^"]*)"', page)
+    assert links and all(re.fullmatch(r"https://github\.com/acme/[\w-]+/pull/\d+", link) for link in links)
     assert page.count("<svg") == 4  # weekly, cycle per month, AI share per month, sizes
     assert "acme/web-tools" in page and "Sync failed: acme/old: GitHub said 404" in page
 
 
+def test_html_reads_like_the_app(team):
+    page = render_html(team, list_prs())
+    # PR numbers link to GitHub, newest first.
+    assert '<a href="https://github.com/acme/web/pull/5">#5</a>' in page
+    listed = re.findall(r">#(\d+)</a>", page)
+    # web#5 (+14 d), web#4, api#3, api#2, api#1, web-tools#9 (+3 d), web#3, web#2, web#1 (+0 d)
+    assert listed == ["5", "4", "3", "2", "1", "9", "3", "2", "1"]
+    # Tool display names, the app's words, every size bucket labelled, the bots note.
+    assert "Claude Code" in page and "claude_code" not in page
+    assert "Without AI" in page and "Human" not in page
+    for bucket in ("XS &lt;10", "S 10-99", "M 100-499", "L 500-999", "XL 1,000+"):
+        assert bucket in page
+    assert "Figures above: bots left out: 1 PR" in page
+    assert "Too few merged PRs to compare cycle times" in page
+    # Repository names and dates never wrap.
+    assert '<td class="text nowrap">acme/web</td>' in page and '<td class="nowrap">2025-03-17</td>' in page
+
+
 def test_html_of_an_empty_database(db):
     page = render_html(compute_report(now=NOW))
-    assert "nothing to measure yet" in page and "<svg" not in page
+    assert "Nothing synced yet" in page and "<svg" not in page
 
 
 def test_anonymized_outputs_name_no_one(team):

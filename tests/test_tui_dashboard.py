@@ -11,6 +11,7 @@ from tests.snapshot_apps.support import GOOD_TOKEN, app_for, copy_database, fake
 from tformance.core import paths
 from tformance.core.database import close_database, open_database
 from tformance.core.models import PullRequest
+from tformance.core.services import DEMO_LATENCY_PER_PR
 from tformance.core.token_store import save_token
 from tformance.tui import commands
 from tformance.tui.screens.dashboard import DashboardScreen
@@ -109,10 +110,13 @@ async def test_commands_export_forget_folder_and_demo_speed(tmp_path: Path, sync
         commands.data_folder(app)
         assert any(str(tmp_path) in notification.message for notification in app._notifications)
 
+        steps = []
+        for _ in range(4):
+            commands.toggle_speed(app)
+            steps.append(app.demo_speed)
+        assert steps == [2.0, 4.0, 8.0, 1.0], "up in steps, then back to normal"
         commands.toggle_speed(app)
-        assert app.demo_speed == 4.0 and fake.latency_per_pr > 0
-        commands.toggle_speed(app)
-        assert app.demo_speed == 1.0
+        assert fake.latency_per_pr == pytest.approx(DEMO_LATENCY_PER_PR / 2), "the fake GitHub's pace follows"
 
         titles = [title async for title in _palette_titles(app)]
     assert {"Re-sync", "Export report", "Forget token", "Open data folder", "Toggle demo speed"} <= set(titles)
@@ -123,3 +127,27 @@ async def _palette_titles(app):
     await provider.startup()
     async for hit in provider.discover():
         yield hit.text
+
+
+async def test_overview_leaves_bots_out_and_the_ai_tab_says_if_the_difference_is_clear(
+    tmp_path: Path, synced: Path
+) -> None:
+    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+    async with app.run_test(size=(160, 50)) as pilot:
+        dashboard = await open_dashboard(pilot)
+        report = dashboard.report
+        assert report is not None and report.bots_left_out > 0
+        assert report.headline.prs == report.totals.prs - report.bots_left_out
+        text = screen_text(app)
+        assert f"bots left out: {report.bots_left_out} PRs" in text
+        cards = next(line for line in text.splitlines() if "PRs" in line and "Merged" in line)
+        prs_row = text.splitlines()[text.splitlines().index(cards) + 1]
+        assert prs_row.split()[0] == f"{report.headline.prs:,}"
+        assert "Cycle time: " in text  # the overview's verdict line
+        await pilot.press("2")
+        await pilot.pause()
+        difference = report.ai_vs_human.cycle_time_difference
+        expected = "No clear difference" if difference.enough_data and not difference.clear else "AI-assisted PRs merge"
+        if not difference.enough_data:
+            expected = "Too few merged PRs to compare"
+        assert expected in screen_text(app)

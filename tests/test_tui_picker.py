@@ -117,3 +117,36 @@ async def test_the_picker_says_what_is_sent_to_the_llm_before_any_call(tmp_path:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_the_picker_and_the_cli_dry_run_give_the_same_estimate(tmp_path: Path) -> None:
+    """One estimate (``core.sync_estimate``): the demo's five repos cost the same points in both."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from tformance.core.services import build_services
+    from tformance.core.settings import Settings, demo_settings
+
+    env = {key: value for key, value in os.environ.items() if key not in {"GITHUB_TOKEN", "TFORMANCE_PAGE_SIZE"}}
+    dry = subprocess.run(
+        [sys.executable, "-m", "tformance", "sync", "--demo", "--dry-run", "--db", str(tmp_path / "cli.db")],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert dry.returncode == 0, dry.stderr
+    cli_points = re.search(r"GitHub: about ([\d,]+) API points", dry.stdout)
+    assert cli_points, dry.stdout
+
+    settings = demo_settings(Settings(database=str(tmp_path / "app.db")), env={})
+    app = app_for(build_services(settings, demo_speed=50))
+    async with app.run_test(size=(120, 40)) as pilot:
+        picker = await open_picker(pilot)
+        for _ in range(100):
+            if picker.table.repo_count and not picker.table.counting:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("ctrl+n", "ctrl+a")
+        await pilot.pause()
+        assert len(picker.table.selected) == 5
+        assert re.search(rf"~{cli_points.group(1)}( of [\d,]+)? GitHub points", estimate_text(picker))

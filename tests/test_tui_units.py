@@ -9,7 +9,7 @@ from rich.text import Text
 from tformance.core.events import Notice, OverallProgress, RepoFinished, RepoProgress, Stage
 from tformance.core.llm_cost import estimate_llm_cost
 from tformance.core.metrics import WeekCount
-from tformance.tui.estimate import Pace, estimate
+from tformance.core.sync_estimate import Pace, estimate
 from tformance.tui.event_buffer import EventBuffer
 from tformance.tui.formatting import ago, clock, dollars, hours, minutes, short_repo_names, sparkline, tool_label
 from tformance.tui.safe_text import REPLACEMENT, clean, safe

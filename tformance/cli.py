@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from . import __version__
 from .core.errors import DatabaseError, SettingsError, TformanceError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -29,15 +30,23 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tformance", description="Engineering metrics from your team's GitHub history.")
+    parser.add_argument("--version", action="version", version=f"tformance {__version__}")
     parser.add_argument("--demo", action="store_true", help="open on the built-in demo organisation (offline)")
     parser.add_argument("--demo-speed", type=float, default=1.0, help="demo pace multiplier (2 = twice as fast)")
-    parser.add_argument("--db", help="database path or URL (default: TFORMANCE_DB or the user data dir)")
+    parser.add_argument(
+        "--db", metavar="PATH", help="database path or URL (default: TFORMANCE_DB or the user data dir)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    sync = sub.add_parser("sync", help="sync PR history headless, with progress bars")
+    sync = sub.add_parser(
+        "sync",
+        help="sync PR history headless, with progress bars",
+        description="Fetch the pull requests of the given repositories (or refresh the tracked ones) into the "
+        "local database, with progress bars, then detect and summarise AI-assisted PRs.",
+    )
     sync.add_argument("--repo", action="append", default=[], metavar="OWNER/NAME", help="repeat for more repos")
     sync.add_argument("--months", type=_months, help="months of history (default: SYNC_HISTORY_MONTHS or 12)")
-    sync.add_argument("--db", dest="sub_db", help="database path or URL")
+    sync.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
     sync.add_argument("--no-llm", action="store_true", help="skip the LLM enrichment")
     sync.add_argument("--demo", dest="sub_demo", action="store_true", help="sync the demo organisation offline")
     sync.add_argument("--demo-speed", dest="sub_demo_speed", type=float, help=argparse.SUPPRESS)
@@ -48,14 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--llm-mode", choices=("live", "batch"), default="live", help="batch: Groq Batch API, collect later"
     )
 
-    enrich = sub.add_parser("enrich", help="finish the AI detection and summaries still pending (LLM)")
-    enrich.add_argument("--db", dest="sub_db", help="database path or URL")
+    enrich = sub.add_parser(
+        "enrich",
+        help="finish the AI detection and summaries still pending (LLM)",
+        description="Send the PRs still waiting for the LLM to Groq: AI verdicts and one-line summaries.",
+    )
+    enrich.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
     enrich.add_argument("--demo", dest="sub_demo", action="store_true", help="enrich the demo database")
     enrich.add_argument("--llm-mode", choices=("live", "batch"), default="live", help="batch: Groq Batch API")
     enrich.add_argument("--dry-run", action="store_true", help="show which fields would leave the machine")
 
-    report = sub.add_parser("report", help="print the dashboard metrics")
-    report.add_argument("--db", dest="sub_db", help="database path or URL")
+    report = sub.add_parser(
+        "report",
+        help="print the dashboard metrics",
+        description="The dashboard's figures as text, JSON, CSV (one row per PR) or a self-contained HTML page.",
+    )
+    report.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
     report.add_argument("--demo", dest="sub_demo", action="store_true", help="report on the demo database")
     report.add_argument("--repo", help="only this repository (OWNER/NAME)")
     report.add_argument("--since", help="only PRs created on or after this date (YYYY-MM-DD)")
@@ -63,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--anonymize", action="store_true", help="replace logins and repo names consistently")
     report.add_argument("--output", "-o", help="write to this file instead of stdout")
 
-    sub.add_parser("detect", help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)")
+    sub.add_parser(
+        "detect",
+        help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)",
+        description="Read one PR per JSON line on stdin and print the AI signatures found, one line each.",
+    )
     return parser
 
 
@@ -118,7 +139,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "detect":
         from .detect_command import run
 
-        return run(sys.stdin, sys.stdout)
+        return run(sys.stdin, sys.stdout, sys.stderr)
     from .tui_command import run_tui
 
     return run_tui(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, TextIO
 
 from tformance.core.ai_detector import (
@@ -13,26 +14,34 @@ from tformance.core.ai_detector import (
 )
 
 
-def run(stdin: TextIO, stdout: TextIO) -> int:
-    """Read one PR per JSON line from `stdin`, write one verdict line each; return 0.
+def run(stdin: TextIO, stdout: TextIO, stderr: TextIO | None = None) -> int:
+    """Read one PR per JSON line from `stdin`, write one verdict line each.
 
     Blank lines are skipped. A line that is not a JSON object yields an
-    `{"error": "line N: ..."}` line instead, and reading goes on.
+    `{"error": "line N: ..."}` line instead, and reading goes on; the first such line is
+    also named on `stderr` and the return value is then 1 (0 when every line was a PR).
     """
+    errors: list[str] = []
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except ValueError:  # json.JSONDecodeError and bad surrogates alike
-            _write(stdout, {"error": f"line {number}: not valid JSON"})
-            continue
+            record = problem = f"line {number}: not valid JSON"
+        else:
+            problem = f"line {number}: not a JSON object"
         if not isinstance(record, dict):
-            _write(stdout, {"error": f"line {number}: not a JSON object"})
+            errors.append(problem)
+            _write(stdout, {"error": problem})
             continue
         _write(stdout, detection_to_json(detect_ai(pr_from_json(record))))
     stdout.flush()
-    return 0
+    if not errors:
+        return 0
+    more = f" (and {len(errors) - 1} more bad lines)" if len(errors) > 1 else ""
+    print(f"tformance: {errors[0]}{more}", file=stderr or sys.stderr)
+    return 1
 
 
 def pr_from_json(record: dict[str, Any]) -> PullRequestText:

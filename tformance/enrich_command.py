@@ -45,6 +45,10 @@ def run_enrich(args: argparse.Namespace) -> int:
         if getattr(args, "dry_run", False):
             console.print(Text(dry_run_text(settings, mode)))
             return EXIT_OK
+        if mode == "live" and enrichment.count_pending() == 0:
+            # Nothing to do is success, with or without a Groq key.
+            console.print("No PRs are waiting for AI summaries.")
+            return EXIT_OK
         llm = _llm_client(settings, args)
         if llm is None:
             print(f"tformance: {LLMNoKey()}", file=sys.stderr)

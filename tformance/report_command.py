@@ -14,6 +14,7 @@ from .cli import EXIT_OK, UsageError
 from .core.anonymize import Anonymizer
 from .core.database import open_database
 from .core.metrics import ReportFilter, compute_report, list_prs, report_to_json
+from .core.models import Repository
 from .core.report_formats import render_csv, render_html, render_text
 from .core.settings import Settings
 
@@ -24,6 +25,8 @@ def run_report(args: argparse.Namespace) -> int:
         settings = settings.with_(database=args.db)
     filters = ReportFilter(repo=args.repo, since=_parse_date(args.since))
     open_database(settings.database_location())
+    if args.repo:
+        _check_tracked(args.repo)
     anonymizer = Anonymizer.from_database() if args.anonymize else None
 
     with open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout) as out:
@@ -51,6 +54,15 @@ def _write(fmt: str, filters: ReportFilter, anonymizer: Anonymizer | None, out: 
     else:
         width = shutil.get_terminal_size((100, 24)).columns if out is sys.stdout else 100
         out.write(render_text(report, console_width=min(width, 140)))
+
+
+def _check_tracked(repo: str) -> None:
+    """Refuse a ``--repo`` the database does not track, naming the ones it does."""
+    names = [row.full_name for row in Repository.select(Repository.full_name).order_by(Repository.full_name)]
+    if repo.strip().lower() in (name.lower() for name in names):
+        return
+    tracked = f"tracked: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''}" if names else "none tracked yet"
+    raise UsageError(f"{repo} is not tracked ({tracked}): sync it first with `tformance sync --repo {repo}`")
 
 
 def _parse_date(value: str | None) -> date | None:

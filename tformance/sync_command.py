@@ -26,7 +26,8 @@ from .core.llm_prompt import describe_outgoing_fields
 from .core.models import Repository
 from .core.pr_store import DatabaseThread
 from .core.services import Services, build_services
-from .core.settings import Settings
+from .core.settings import Settings, demo_settings
+from .core.sync_estimate import estimate, rough_duration
 from .core.sync_service import SyncService
 from .terminal_progress import TerminalProgress, results_table
 
@@ -36,6 +37,8 @@ DEMO_CLI_SPEED = 25.0  # the headless demo has no one watching bars: run it bris
 
 def run_sync(args: argparse.Namespace) -> int:
     settings = Settings.from_env().with_(demo=args.demo)
+    if args.demo:
+        settings = demo_settings(settings)
     if args.db:
         settings = settings.with_(database=args.db)
     months = args.months or settings.history_months
@@ -45,7 +48,10 @@ def run_sync(args: argparse.Namespace) -> int:
     services = build_services(settings, demo_speed=args.demo_speed * DEMO_CLI_SPEED)
     token = services.initial_token()
     if not token:
-        raise UsageError("no GitHub token: set GITHUB_TOKEN (a classic token with `repo` and `read:org`)")
+        raise UsageError(
+            "no GitHub token: set GITHUB_TOKEN (a classic token with `repo` and `read:org`), "
+            "or try it on demo data: `tformance --demo`"
+        )
 
     open_database(services.database_location())
     repos = list(args.repo) or _default_repos(services)
@@ -123,7 +129,7 @@ async def _sync(
             console.print(f"Signed in to GitHub as {info.login}{name}", markup=False, highlight=False)
             for warning in info.warnings():
                 console.print(f"Note: {warning}", style="yellow", markup=False)
-            with TerminalProgress(console) as progress:
+            with TerminalProgress(console, services.pace()) as progress:
                 enricher = _enricher(services, db, progress) if use_llm else None
                 service = SyncService(
                     github,
@@ -159,10 +165,11 @@ async def _dry_run(services: Services, token: str, repos: list[str], months: int
     total = sum(counts)
     pending = await asyncio.to_thread(count_pending)
     tokens, dollars = estimate_llm_cost(total + pending, services.settings.llm_model)
+    planned = estimate(counts, services.pace())
     for name, count in zip(repos, counts, strict=True):
         console.print(Text(f"{name}: {count:,} PRs since {start:%Y-%m-%d}"))
     left = "" if remaining is None else f" ({remaining:,} left this hour)"
-    console.print(Text(f"GitHub: about {max(1, -(-total // 50)) * 2} API points{left}"))
+    console.print(Text(f"GitHub: about {planned.api_points:,} API points{left}, {rough_duration(planned.seconds)}"))
     console.print(Text(f"LLM ({services.settings.llm_model}): about {format_cost(tokens, dollars)}"))
     console.print(Text(describe_outgoing_fields()))
     console.print(Text("Dry run: nothing was fetched or sent."))

@@ -19,6 +19,7 @@ from .core.events import (
     SyncStarted,
 )
 from .core.llm_cost import format_cost
+from .core.sync_estimate import Pace, estimate, rough_duration
 
 OVERALL = "__overall__"
 ENRICHMENT = "__enrichment__"
@@ -38,8 +39,9 @@ def describe_stage(event: RepoProgress) -> str:
 class TerminalProgress:
     """An ``EventSink`` drawing rich progress bars. Text from GitHub is never read as markup."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, pace: Pace | None = None) -> None:
         self.console = console
+        self.pace = pace or Pace()  # for the sync's estimate: the services' (``Services.pace``)
         self.progress = Progress(
             TextColumn("{task.description}", markup=False),
             BarColumn(),
@@ -60,12 +62,12 @@ class TerminalProgress:
 
     def __call__(self, event: SyncEvent) -> None:
         if isinstance(event, SyncStarted):
-            minutes = max(1, round(event.estimated_seconds / 60))
+            planned = estimate((plan.prs_to_fetch for plan in event.plans), self.pace)
             left = "" if event.rate_limit_remaining is None else f", {event.rate_limit_remaining} left"
             self.console.print(
                 Text(
                     f"{len(event.plans)} repositories, {event.total_prs} PRs to fetch: "
-                    f"about {event.estimated_points} API points{left}, about {minutes} min"
+                    f"about {planned.api_points} API points{left}, {rough_duration(planned.seconds)}"
                 )
             )
             self._tasks[OVERALL] = self.progress.add_task("overall", total=event.total_prs or 1, status="")

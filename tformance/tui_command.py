@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 from pathlib import Path
 
 from .core import paths
 from .core.services import build_services
-from .core.settings import Settings
-
-# Smaller pages in the demo: more, smaller steps on each progress bar while a person watches.
-DEMO_PAGE_SIZE = 20
+from .core.settings import Settings, demo_settings
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -23,8 +19,8 @@ def run_tui(args: argparse.Namespace) -> int:
     elif args.demo:
         # Each `--demo` starts from an empty demo database, so the whole flow is shown every time.
         _remove_demo_database(paths.demo_database_path())
-    if args.demo and "TFORMANCE_PAGE_SIZE" not in os.environ:
-        settings = settings.with_(page_size=DEMO_PAGE_SIZE)
+    if args.demo:
+        settings = demo_settings(settings)
     speed = args.demo_speed or 1.0
     services = build_services(settings, demo_speed=speed)
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FAST_DEMO_SPEED = 4.0
+DEMO_SPEEDS = (1.0, 2.0, 4.0, 8.0)  # the palette's steps; past the last it starts again at 1x
 
 
 class TformanceApp(App[None]):
@@ -267,7 +267,9 @@ class TformanceApp(App[None]):
         self.services.set_demo_speed(speed)
 
     def toggle_demo_speed(self) -> float:
-        self.set_demo_speed(1.0 if self.demo_speed > 1.0 else FAST_DEMO_SPEED)
+        """The next step up of ``DEMO_SPEEDS`` (from any speed, e.g. ``--demo-speed 3``: 4x); 1x after the last."""
+        faster = [speed for speed in DEMO_SPEEDS if speed > self.demo_speed]
+        self.set_demo_speed(faster[0] if faster else DEMO_SPEEDS[0])
         return self.demo_speed
 
 

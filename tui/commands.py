@@ -52,7 +52,7 @@ class TformanceCommands(Provider):
         yield "Forget token", "Delete the GitHub token saved on this computer", partial(forget, app)
         yield "Open data folder", "Show where tformance keeps its database and reports", partial(data_folder, app)
         if app.services.demo:
-            yield "Toggle demo speed", "Switch the demo between normal and fast", partial(toggle_speed, app)
+            yield "Toggle demo speed", "Make the demo faster: 1x, 2x, 4x, 8x, then 1x again", partial(toggle_speed, app)
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():

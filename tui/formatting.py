@@ -35,12 +35,10 @@ def clock(seconds: float | None) -> str:
 
 
 def minutes(seconds: float) -> str:
-    """A rough duration for an estimate: ``under a minute``, ``about 4 min``, ``about 2 h``."""
-    if seconds < 60:
-        return "under a minute"
-    if seconds < 90 * 60:
-        return f"about {round(seconds / 60)} min"
-    return f"about {seconds / 3600:.1f} h"
+    """A rough duration for an estimate, in the CLI's words (``core.sync_estimate.rough_duration``)."""
+    from ..core.sync_estimate import rough_duration
+
+    return rough_duration(seconds)
 
 
 def hours(value: float | None) -> str:

@@ -704,29 +704,95 @@ def judge(pr: dict[str, Any]) -> dict[str, Any]:
         "id": pr.get("id"),
         "is_ai_assisted": bool(tools),
         "ai_tools": sorted(tools),
-        "summary": summarise(title, commits),
+        "summary": summarise(title, commits, body),
     }
 
 
-def summarise(title: str, commits: list[str]) -> str:
-    """A plausible one-line summary from the title (or the first commit) and the commit count."""
+_PHRASAL = {  # two-word and longer imperatives, before the one-word ones
+    "speed up": "Speeds up",
+    "clean up": "Cleans up",
+    "set up": "Sets up",
+    "handle edge cases in": "Handles edge cases in",
+}
+_MORE_IMPERATIVES = {"polish": "Polishes", "sync": "Syncs", "release": "Releases", "tidy": "Tidies"}
+# What a PR's description or commits say about how it was checked, as a summary says it: the
+# first match of each group (tests written; checks made).
+_CHECKS = (
+    (
+        (re.compile(r"\be2e test|end-to-end test", re.IGNORECASE), "with an end-to-end test"),
+        (
+            re.compile(r"^\s*-\s*unit tests\b|\badd(?:ed|s)? (?:unit )?tests\b", re.IGNORECASE | re.MULTILINE),
+            "with tests",
+        ),
+    ),
+    (
+        (re.compile(r"tested on staging", re.IGNORECASE), "tested on staging"),
+        (re.compile(r"real robot", re.IGNORECASE), "checked by hand on a robot"),
+    ),
+)
+_CLOSES = re.compile(r"\b(?:closes|fixes|resolves) #(\d+)", re.IGNORECASE)
+
+
+def summarise(title: str, commits: list[str], body: str = "") -> str:
+    """A one-line summary as a model writes one: what the PR does, how it was checked, what it closes.
+
+    From the title (or the first commit): its verb in the third person, the rest as written
+    (names keep their case), then what the description and commits say about tests and issues.
+    """
     subject = (title.strip() or (commits[0] if commits else "")).split("\n", 1)[0].strip()
+    subject = re.sub(r"^\[WIP\]\s*", "", subject, flags=re.IGNORECASE)
     if not subject:
         return "Makes an undescribed change."
     kind_verb = None
     match = _CONVENTIONAL.match(subject)
     if match and match.group(1).lower() in _KIND_VERBS:
         kind_verb, subject = _KIND_VERBS[match.group(1).lower()], match.group(2)
-    first, _, rest = subject.partition(" ")
-    verb = _IMPERATIVES.get(first.lower().rstrip(":"))
-    if verb is None:
-        verb, rest = kind_verb or "Works on", subject
-    rest = rest.strip().rstrip(".")
-    rest = rest[:1].lower() + rest[1:] if rest[:2].isalpha() and not rest[:2].isupper() else rest
-    sentence = f"{verb} {rest}".strip()
-    if len(commits) > 1:
-        sentence += f" across {len(commits)} commits"
+    sentence = _third_person(subject, kind_verb).rstrip(".")
+    texts = (body, *commits[1:])
+    details = [
+        next((phrase for pattern, phrase in group if any(pattern.search(text) for text in texts)), None)
+        for group in _CHECKS
+    ]
+    if any(details):
+        sentence += ", " + "; ".join(detail for detail in details if detail)
+    closes = _CLOSES.search(body)
+    if closes:
+        sentence += f" (closes #{closes.group(1)})"
     return sentence + "."
+
+
+_NO_ARTICLE = {"a", "an", "the", "to", "on", "in", "for", "from", "with", "and", "of", "all", "some", "support", "more"}
+
+
+def _with_article(verb: str, rest: str) -> str:
+    """``the Postgres connection pool``, ``version 1.4.3``, plurals bare: as a person writes it."""
+    first = rest.split(" ", 1)[0]
+    if first[:1].isdigit() or re.match(r"v\d", first):
+        return f"version {rest}" if verb == "Releases" else rest
+    if verb == "Bumps" or first.lower() in _NO_ARTICLE or first.startswith(("/", "#", "`")) or "/" in first:
+        return rest
+    noun = re.split(r" (?:in|for|on|to|of|around|from|with|across) ", rest, maxsplit=1)[0].split(" ")[-1]
+    if (noun.endswith("s") and not noun.endswith("ss")) or noun[:1].isdigit():  # "permissions", "module 3"
+        return rest
+    if verb in ("Adds", "Introduces", "Creates", "Implements", "Supports"):  # new things: no "the"
+        return rest
+    return f"the {rest}"
+
+
+def _third_person(subject: str, kind_verb: str | None) -> str:
+    """``add CSV parser`` -> ``Adds CSV parser``; a subject without a verb gets the kind's, or "Changes"."""
+    lowered = subject.lower()
+    for phrase, verb in _PHRASAL.items():
+        if lowered.startswith(phrase + " "):
+            return f"{verb} {_with_article(verb, subject[len(phrase) + 1 :].strip())}"
+    first, _, rest = subject.partition(" ")
+    word = first.lower().rstrip(":")
+    verb = _IMPERATIVES.get(word) or _MORE_IMPERATIVES.get(word)
+    if verb is not None and rest.strip():
+        return f"{verb} {_with_article(verb, rest.strip())}"
+    # No verb of its own ("Login page redesign"): the kind's verb, or a neutral one.
+    opening = subject if subject[:2].isupper() else subject[:1].lower() + subject[1:]
+    return f"{kind_verb or 'Changes'} {opening}"
 
 
 def _text(value: Any) -> str:

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static, TabbedContent, TabPane
 
 from ...core.metrics import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
+from ...core.report_formats import bots_note, describe_cycle_difference
 from ..formatting import ago, count, hours, percent, plural, tool_label
 from ..messages import ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean
@@ -186,6 +187,8 @@ class DashboardScreen(Screen[None]):
         if report.period_start:
             parts.append(f" since {report.period_start:%d %b %Y}")
         parts.append((f" · synced {ago(synced, now)}" if synced else " · not fully synced yet", "$text-muted"))
+        if report.bots_left_out:
+            parts.append((f" · {bots_note(report)}", "$text-muted"))
         self.query_one("#dash-summary", Static).update(Content.assemble(*parts))
 
     def _banner(self, report: TeamReport) -> None:
@@ -218,7 +221,7 @@ class DashboardScreen(Screen[None]):
         banner.update(Content("\n").join(lines))
 
     def _cards(self, report: TeamReport) -> None:
-        totals = report.totals
+        totals = report.headline  # automation bots left out, as the summary line says
         empty = self.query_one("#dash-empty", Static)
         empty.display = not report.has_data
         if not report.has_data:
@@ -269,7 +272,10 @@ class DashboardScreen(Screen[None]):
         note = "AI-assisted PRs against PRs by people without AI"
         if comparison.automation_prs_excluded:
             note += f" ({count(comparison.automation_prs_excluded)} automation-bot PRs left out)"
-        self.query_one("#dash-comparison-note", Static).update(Content.styled(note, "$text-muted"))
+        verdict = describe_cycle_difference(comparison.cycle_time_difference)
+        self.query_one("#dash-comparison-note", Static).update(
+            Content.assemble((verdict, "bold"), "\n", (note, "$text-muted"))
+        )
 
     def _schedule_poll(self) -> None:
         if self.pending and self._poll is None:

@@ -16,8 +16,8 @@ from textual.widgets import Button, Footer, Header, Input, LoadingIndicator, Sta
 from ...core.dates import calculate_sync_date_range
 from ...core.errors import GitHubAuthError
 from ...core.github_client import GitHubClient, TokenInfo
+from ...core.sync_estimate import estimate
 from ..error_text import explain
-from ..estimate import Pace, estimate
 from ..formatting import plural
 from ..messages import (
     PullRequestCountsLoaded,
@@ -236,7 +236,8 @@ class RepoPickerScreen(Screen[None]):
         table = self.table
         selected = table.ordered_selection()
         model = self.app.services.settings.llm_model
-        result = estimate((self.in_range.get(name) for name in selected), self._pace(), model)
+        # The services' pace: in the demo the fake's, so the estimate is of what is about to be watched.
+        result = estimate((self.in_range.get(name) for name in selected), self.app.services.pace(), model)
         self.query_one(EstimatePanel).show(result, self.points_left, table.counting)
         self.query_one("#picker-continue", Button).disabled = not selected
         self._refresh_status()
@@ -255,14 +256,6 @@ class RepoPickerScreen(Screen[None]):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.query_one("#picker-status", Static).update(safe_content(text, "$text-error" if error else "$text-muted"))
-
-    def _pace(self) -> Pace:
-        page_size = self.app.services.settings.page_size
-        fake = self.app.services.demo_fake
-        if fake is not None:
-            # The demo's pace is the fake's: estimate what the person is about to watch.
-            return Pace(fake.latency_per_request, fake.latency_per_pr, page_size=page_size)
-        return Pace(page_size=page_size)
 
     @staticmethod
     def _empty_account_text(info: TokenInfo | None) -> str:

@@ -30,6 +30,7 @@ from ...core.events import (
     SyncFinished,
     SyncStarted,
 )
+from ...core.sync_estimate import estimate
 from ...core.sync_service import SyncService
 from ..error_text import explain
 from ..event_buffer import EventBuffer
@@ -213,10 +214,12 @@ class SyncScreen(Screen[None]):
             return
         order = {plan.repo.lower(): index for index, plan in enumerate(event.plans)}
         self.query_one("#sync-repos").sort_children(key=lambda row: order.get(getattr(row, "repo", "").lower(), 0))
-        points = f"~{count(event.estimated_points)} GitHub points"
+        # The picker's estimate, for the PRs the pre-flight found (``core.sync_estimate``).
+        planned = estimate((plan.prs_to_fetch for plan in event.plans), self.app.services.pace())
+        points = f"~{count(planned.api_points)} GitHub points"
         if event.rate_limit_remaining is not None:
             points += f" of {count(event.rate_limit_remaining)} left"
-        plan = f"{count(event.total_prs)} PRs to fetch · {minutes(event.estimated_seconds)} · {points}"
+        plan = f"{count(event.total_prs)} PRs to fetch · {minutes(planned.seconds)} · {points}"
         self.query_one("#sync-plan", Static).update(Content(plan))
 
     def _row_for(self, repo: str) -> RepoProgressWidget:

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...core.metrics import AIComparison, MonthAIShare, TeamReport, ToolCount
+from ...core.report_formats import describe_cycle_difference
 from ..formatting import count, percent, sparkline, tool_label
 from ..safe_text import clean
 from .charts import MONTHS
@@ -34,6 +35,7 @@ def describe_comparison(comparison: AIComparison) -> Content:
     for label in GLANCE_ROWS:
         pick = picks[label]
         lines.append(Content(f"{label:<{LABEL}}{pick(comparison.ai):>{VALUE}}{pick(comparison.human):>{VALUE}}"))
+    lines.append(Content.styled(describe_cycle_difference(comparison.cycle_time_difference, short=True), "italic"))
     return Content("\n").join(lines)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from ..estimate import Estimate
+from ...core.sync_estimate import Estimate
 from ..formatting import count, dollars, minutes
 
 
