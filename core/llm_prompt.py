@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ai_signatures import AI_TOOLS
+from .ai_tools import AI_TOOLS
 
 # Bump whenever the instructions or the payload change: ``llm_summary_version`` records it per PR,
 # so a later release can tell which summaries came from an older prompt.
-PROMPT_VERSION = "pr-summary-v1"
+PROMPT_VERSION = "pr-summary-v2"  # v2: the tool ids of the one registry, core.ai_tools
 
 BODY_CHAR_BUDGET = 1500
 TITLE_CHAR_LIMIT = 300

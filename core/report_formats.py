@@ -19,6 +19,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .ai_tools import display_name
 from .anonymize import Anonymizer
 from .metrics import (
     AuthorRow,
@@ -117,7 +118,7 @@ def _summary_table(report: TeamReport) -> Table:
     table.add_column("Metric", style="bold")
     table.add_column("Value")
     buckets = "  ".join(f"{b.label} {b.count:,}" for b in report.size_buckets)
-    tools = ", ".join(f"{t.tool} {t.prs:,}" for t in report.ai_by_tool) or "none"
+    tools = ", ".join(f"{display_name(t.tool)} {t.prs:,}" for t in report.ai_by_tool) or "none"
     rows = [
         (
             "Pull requests",
@@ -311,7 +312,7 @@ def _csv_row(row: PRRow) -> list[str | int]:
         _bool(row.merged_without_review),
         _bool(row.ai_assisted),
         row.ai_verdict_source,
-        ";".join(row.ai_tools),
+        ";".join(map(display_name, row.ai_tools)),
         row.enrichment_status,
     ]
 
@@ -472,7 +473,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], text_column
 def _tools_section(report: TeamReport) -> str:
     if not report.ai_by_tool:
         return f'<h2>AI tools</h2><p class="none">{NO_DATA}</p>'
-    rows = [(t.tool, f"{t.prs:,}") for t in report.ai_by_tool]
+    rows = [(display_name(t.tool), f"{t.prs:,}") for t in report.ai_by_tool]
     return "<h2>AI tools (PRs)</h2>" + _table(("Tool", "PRs"), rows)
 
 
@@ -527,7 +528,7 @@ def _prs_section(prs: Iterable[PRRow]) -> str:
             pr.created_at.date().isoformat(),
             format_hours(pr.cycle_time_hours) if pr.merged_at else "",
             f"{pr.size:,}",
-            ", ".join(pr.ai_tools) if pr.ai_assisted else "no",
+            ", ".join(map(display_name, pr.ai_tools)) if pr.ai_assisted else "no",
         )
         for pr in prs
     ]
