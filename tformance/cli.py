@@ -63,7 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--anonymize", action="store_true", help="replace logins and repo names consistently")
     report.add_argument("--output", "-o", help="write to this file instead of stdout")
 
-    sub.add_parser("detect", help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)")
+    detect = sub.add_parser("detect", help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)")
+    detect.add_argument(
+        "--rescan", action="store_true", help="instead, judge the stored PRs again with these rules (no refetch)"
+    )
+    detect.add_argument(
+        "--all", action="store_true", help="with --rescan: every PR, not only those judged by older rules"
+    )
+    detect.add_argument("--db", dest="sub_db", help="database path or URL (with --rescan)")
+    detect.add_argument("--demo", dest="sub_demo", action="store_true", help="rescan the demo database")
     return parser
 
 
@@ -115,6 +123,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .enrich_command import run_enrich
 
         return run_enrich(args)
+    if args.command == "detect" and args.rescan:
+        from .rescan_command import run_rescan
+
+        return run_rescan(args)
     if args.command == "detect":
         from .detect_command import run
 

@@ -30,6 +30,7 @@ from ...core.events import (
     SyncFinished,
     SyncStarted,
 )
+from ...core.signature_rescan import rescan_at_sync_start
 from ...core.sync_service import SyncService
 from ..error_text import explain
 from ..event_buffer import EventBuffer
@@ -120,6 +121,8 @@ class SyncScreen(Screen[None]):
         settings = app.services.settings
         finished: SyncFinished | None = None
         try:
+            if notice := await app.db.run(rescan_at_sync_start):
+                self.buffer.put(run, notice)
             async with app.services.github(app.token) as github:
                 service = SyncService(
                     github,
