@@ -1,7 +1,8 @@
 """Stage-1 AI detection on the labelled evaluation sets: precision, recall and exact-tool accuracy per kind.
 
-Run: ``python benchmarks/detection_eval.py [--misses]``. Reads ``tests/data/ai_eval_cases.jsonl`` and
-``tests/data/ai_eval_realworld.jsonl``; ``--misses`` also lists each case judged wrongly. Targets:
+Run: ``python benchmarks/detection_eval.py [--misses] [--file NAME]``. Reads the three sets in ``tests/data``
+(``ai_eval_cases``, ``ai_eval_realworld``, ``ai_eval_heldout``), or one with ``--file``; ``--misses`` also
+lists each case judged wrongly. Targets:
 precision >= 0.97 and recall >= 0.95 on explicit markers and disclosures, and no review-bot summary
 counted as AI. Also times the scan of a 1 MB body.
 """
@@ -17,14 +18,15 @@ from tformance.core.detection_eval import load_cases, score_by_kind
 from tformance.detect_command import pr_from_json
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-FILES = (DATA / "ai_eval_cases.jsonl", DATA / "ai_eval_realworld.jsonl")
+FILES = (DATA / "ai_eval_cases.jsonl", DATA / "ai_eval_realworld.jsonl", DATA / "ai_eval_heldout.jsonl")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the cases judged wrongly")
+    parser.add_argument("--file", choices=[path.stem for path in FILES], help="only this set")
     args = parser.parse_args()
-    cases = load_cases(*FILES)
+    cases = load_cases(*(path for path in FILES if args.file in (None, path.stem)))
 
     def detect(record: dict) -> object:
         return detect_ai(pr_from_json(record))

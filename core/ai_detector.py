@@ -155,6 +155,12 @@ _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>")
 # GitHub's alert blocks ("> [!NOTE]") are the author's own words, not a quotation.
 _ALERT = re.compile(r"^[ \t]{0,3}>[ \t]{0,3}\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"\n]{1,160}"|\u201c[^\u201d\n]{1,160}\u201d')
+# An indented code block: indented lines after a blank line that does not follow a list item
+# (whose continuation lines are indented too).
+_INDENTED_BLOCK = re.compile(
+    r"((?:\A|\n)(?![ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t])[^\n]{0,2000}\n[ \t]{0,8}\n|\A)"
+    r"((?:(?: {4}|\t)[^\n]{0,2000}(?:\n|\Z))+)"
+)
 _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]{1,200}`")
 
@@ -293,6 +299,7 @@ def _scan(field: _Field, reviewers: set[str]) -> Iterator[Evidence]:
     # Review bots' summaries of the PR are set aside at once, so they are recorded even when
     # no prose rule runs.
     reviewed = _mask_review_summaries(field.text, lowered, reviewers)
+    markdown = field.scope is Scope.BODY
     needles: dict[str, int] = {}
     candidates: dict[tuple[re.Pattern[str], int, int, int], list[tuple[int, int]]] = {}
     marker_text: str | None = None
@@ -306,11 +313,11 @@ def _scan(field: _Field, reviewers: set[str]) -> Iterator[Evidence]:
             continue
         if rule.prose:
             if prose_text is None:
-                prose_text = _mask_quotes(_mask_html_comments(_mask_code(reviewed)))
+                prose_text = _mask_quotes(_mask_html_comments(_mask_code(reviewed, markdown=markdown)))
             text = prose_text
         else:
             if marker_text is None:
-                marker_text = _mask_code(reviewed)
+                marker_text = _mask_code(reviewed, markdown=markdown)
             text = marker_text
         # Every pattern matches within one line: start at the line of the first needle.
         pos = max(lowered.rfind("\n", 0, first) + 1, first - _NAME_LEAD)
@@ -434,11 +441,15 @@ def _evidence(rule: Rule, field: _Field, matched: str) -> Evidence:
     return Evidence(tool=rule.tool, marker=rule.marker, where=field.where, excerpt=excerpt)
 
 
-def _mask_code(text: str) -> str:
-    """`text` with fenced and inline code blanked, keeping offsets.
+def _mask_code(text: str, *, markdown: bool = False) -> str:
+    """`text` with fenced and inline code blanked (and, in Markdown, indented code blocks),
+    keeping offsets.
 
     Examples of footers and trailers in code blocks document them; they are not marks.
+    Commit messages are not Markdown: a squash merge indents its trailers.
     """
+    if markdown and ("\n    " in text or "\n\t" in text):
+        text = _INDENTED_BLOCK.sub(lambda m: m.group(1) + _blank(m.group(2)), text)
     if "`" not in text and "~~~" not in text:
         return text
     pieces: list[str] = []

@@ -69,6 +69,14 @@ _NAME_USED = re.compile(
     r"most|parts|debugging)|to[ \t]{1,3}(?:write|implement|help|generate|draft|debug|refactor|build|create|fix))\b",
     I,
 )
+# "ChatGPT helped me draft the guide", "Claude wrote most of this".
+_NAME_WROTE = re.compile(
+    r"[ \t]{1,3}(?:(?:helped|assisted)[ \t]{1,3}(?:(?:me|us)[ \t]{1,3})?(?:to[ \t]{1,3})?(?:write|draft|implement|"
+    r"generate|build|create|refactor|debug|fix|port)|(?:wrote|generated|drafted|implemented|created|refactored|"
+    r"produced)[ \t]{1,3}(?:(?:most|much|all|some|parts?)[ \t]{1,3}of[ \t]{1,3})?(?:this|these|it|the[ \t]{1,3}(?:code|"
+    r"tests|fix|implementation|changes|patch|first[ \t]draft|draft|migration|PR)))\b",
+    I,
+)
 _ASSISTED_BY = re.compile(r"^[ \t>*]{0,8}(?:ai-)?(?:assisted|generated|co-developed)-by:[ \t]{0,8}\Z", IM)
 # A label of an AI disclosure on the same line ("AI Disclosure: ...", "**Model:** ...",
 # "Tools used - ..."), or a disclosure heading up to five lines above.
@@ -119,7 +127,9 @@ _NAMES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
         rf"(?:Anthropic(?:'s)?[ \t])?Claude(?![ \t_-]{{0,3}}code\b)(?:[ \t-]{{1,2}}{_CLAUDE_MODEL})?|"
         r"(?:Opus|Sonnet|Haiku)[ \t-]\d(?:\.\d{1,2})?",
         rf"(?:Anthropic(?:'s)?[ \t])?Claude(?![ \t_-]{{0,3}}code\b)(?:[ \t-]{{1,2}}{_CLAUDE_MODEL})?|"
-        r"(?:Opus|Sonnet|Haiku)(?:[ \t-]\d(?:\.\d{1,2})?)?",
+        r"(?:Opus|Sonnet|Haiku)(?:[ \t-]\d(?:\.\d{1,2})?)?|"
+        # Model ids ("claude-sonnet-4-5"), but not dated snapshots, which API configs pin.
+        r"claude(?:-(?!code\b)[a-z0-9.]{1,12}){1,5}(?<!-20\d{6})",
     ),
     ("copilot", ("copilot",), r"(?:GitHub[ \t])?Copilot(?:[ \t](?:Chat|Agent|coding[ \t]agent))?", ""),
     (
@@ -139,7 +149,7 @@ _NAMES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
         "chatgpt",
         ("chatgpt", "gpt", "o3", "o4"),
         r"ChatGPT(?![ \t]Codex)|GPT-?[345](?:\.\d{1,2})?o?(?:[ \t-]mini)?",
-        r"ChatGPT(?![ \t]Codex)|GPT-?[345](?:\.\d{1,2})?o?(?:[ \t-](?:mini|codex|pro))?|o[34](?:-mini)?",
+        r"ChatGPT(?![ \t]Codex)|GPT-?[345](?:\.\d{1,2})?o?(?:[ \t-](?:mini|codex|pro|nano|turbo))*|o[34](?:-mini)?",
     ),
     ("aider", ("aider",), r"aider(?:[ \t]chat)?", ""),
     ("jules", ("jules",), r"Google(?:'s)?[ \t]Jules|Jules[ \t](?:AI|agent)", r"jules"),
@@ -272,6 +282,17 @@ def _rules() -> tuple[Rule, ...]:
                 needles,
                 _PROSE_SOURCE,
                 after=_NAME_USED,
+                unless_next_to=beside,
+                prose=True,
+            ),
+            Rule(
+                tool,
+                "prose: tool wrote",
+                TEXT,
+                prose,
+                needles,
+                _PROSE_SOURCE,
+                after=_NAME_WROTE,
                 unless_next_to=beside,
                 prose=True,
             ),

@@ -538,6 +538,26 @@ AI_RULES: tuple[Rule, ...] = (
         "qodo-merge-pro|qodo-merge|qodo-code-review|qodo-merge-pro-for-open-source|codiumai-pr-agent-pro|codium-pr-agent",
         _QODO,
     ),
+    # When nobody edits it, GitHub titles a PR after its branch: "Codex/add input validation".
+    *(
+        Rule(
+            tool,
+            f"{prefix}/ branch as title",
+            frozenset({Scope.TITLE}),
+            re.compile(rf"\A[ \t]{{0,3}}{prefix}/[\w.-]", I),
+            (f"{prefix}/",),
+            "GitHub's default PR title, the branch name with its first letter raised and dashes as spaces",
+        )
+        for tool, prefix in (
+            ("claude_code", "claude"),
+            ("copilot", "copilot"),
+            ("cursor", "cursor"),
+            ("devin", "devin"),
+            ("chatgpt_codex", "codex"),
+            ("opencode", "opencode"),
+            ("openhands", "openhands"),
+        )
+    ),
     Rule(
         "ai_generic",
         "AI label",

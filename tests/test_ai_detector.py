@@ -26,12 +26,13 @@ from tformance.detect_command import pr_from_json, run
 DATA = Path(__file__).parent / "data"
 REGRESSION_PATH = DATA / "ai_eval_cases.jsonl"  # the first set: every case must pass exactly
 REALWORLD_PATH = DATA / "ai_eval_realworld.jsonl"  # shapes real tools and people produce, hard cases too
+HELDOUT_PATH = DATA / "ai_eval_heldout.jsonl"  # written after the rules, scored before any rule saw them
 CLAUDE_FOOTER = "\N{ROBOT FACE} Generated with [Claude Code](https://claude.com/claude-code)"
 CLAUDE_TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
 KINDS = {"marker", "disclosure", "negation", "quoting", "decoy", "review_bot", "automation", "implicit"}
 
 REGRESSION = load_cases(REGRESSION_PATH)
-CASES = load_cases(REGRESSION_PATH, REALWORLD_PATH)
+CASES = load_cases(REGRESSION_PATH, REALWORLD_PATH, HELDOUT_PATH)
 
 
 def _detect(record: dict[str, Any]) -> Detection:
