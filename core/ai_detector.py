@@ -137,8 +137,10 @@ _HEDGE = re.compile(
 # A sentence ends at a newline or at . ! ? ; followed by space (not inside a URL).
 _SENTENCE_END = re.compile(r"\n|[.!?;](?=\s|$)")
 _UNTICKED = re.compile(r"^[ \t]{0,8}(?:[-*+]|\d{1,3}[.)])[ \t]{1,4}\[ \]")
+# "Copilot: no", "AI tools used: none", "Claude Code? N/A".
 _ANSWERED_NO = re.compile(
-    r"^[ \t]{0,3}[:=]?[ \t]{0,3}(?:\*\*)?[ \t]{0,3}(?:no|none|false|n/a|nope)\b",
+    r"^[ \t]{0,3}(?:(?:was[ \t]{1,3})?(?:used|usage|assistance|involvement)[ \t]{0,3})?\??(?:\*\*)?[ \t]{0,3}"
+    r"[:=\u2013-]?[ \t]{0,3}(?:\*\*)?[ \t]{0,3}(?:no|none|false|n/a|nope)\b",
     re.IGNORECASE,
 )
 # "Claude Code was not used", "Copilot: not used".
@@ -151,9 +153,9 @@ _DENIED_AFTER = re.compile(
 _BANNED_AFTER = re.compile(
     r"^[^.\n!?;]{0,80}?\b(?:are|is)[ \t]{1,3}not[ \t]{1,3}(?:accepted|allowed|permitted|welcome)\b", re.IGNORECASE
 )
-_QUOTE_LINE = re.compile(r"^[ \t]{0,3}>")
+_QUOTE_LINE = re.compile(r"[ \t]{0,3}>")  # used with match(text, line_start): no "^", which needs MULTILINE there
 # GitHub's alert blocks ("> [!NOTE]") are the author's own words, not a quotation.
-_ALERT = re.compile(r"^[ \t]{0,3}>[ \t]{0,3}\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.IGNORECASE)
+_ALERT = re.compile(r"[ \t]{0,3}>[ \t]{0,3}\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"\n]{1,160}"|\u201c[^\u201d\n]{1,160}\u201d')
 # An indented code block: indented lines after a blank line that does not follow a list item
 # (whose continuation lines are indented too).

@@ -64,6 +64,7 @@ _TO_WRITE = re.compile(
 )
 # "claude-code used with Sonnet 4.5", "Copilot was used for the tests".
 _NAME_USED = re.compile(
+    r"[ \t]{1,3}used[ \t]{0,3}[:?][ \t]{0,3}(?:\*\*)?[ \t]{0,3}(?:yes|true|\[x\])\b|"  # "Claude Code used: yes"
     r"[ \t]{1,3}(?:\([^()\n]{1,40}\)[ \t]{1,3})?(?:was[ \t]{1,3}|were[ \t]{1,3})?used[ \t]{1,3}"
     r"(?:with|via|for[ \t]{1,3}(?:the[ \t]{1,3})?(?:implementation|coding|writing|this|tests|code|changes|refactoring|"
     r"most|parts|debugging)|to[ \t]{1,3}(?:write|implement|help|generate|draft|debug|refactor|build|create|fix))\b",

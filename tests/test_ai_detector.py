@@ -147,8 +147,14 @@ def test_huge_body_completes_quickly() -> None:
         "`" * 1_000_000,
         "```\n" * 250_000,
         "Co-authored-by: Claude " + "<" * 1_000_000,
+        "\n\n    x" * 200_000,
+        '"' * 1_000_000,
+        "<!-- ELLIPSIS_HIDDEN -->" * 40_000,
+        "Claude " * 140_000,
+        "> used Claude to write\n" * 40_000,
     ],
-    ids=["letters", "spaces", "trailers", "comments", "backticks", "fences", "brackets"],
+    ids=["letters", "spaces", "trailers", "comments", "backticks", "fences", "brackets"]
+    + ["indented", "quotes", "review-markers", "names", "blockquotes"],
 )
 def test_pathological_bodies_do_not_backtrack(body: str) -> None:
     started = time.perf_counter()
@@ -246,3 +252,30 @@ def test_pr_from_json_tolerates_mistyped_fields() -> None:
     assert pr.labels == ("ai-generated",)
     assert [c.message for c in pr.commits] == ["ok"]
     assert detect_ai(pr).tools == ("ai_generic",)
+
+
+@pytest.mark.parametrize(
+    ("body", "tools"),
+    [
+        ("> I used Claude to write this config and it fails\n\nThe key was wrong.", ()),  # quoting a user
+        ("> [!NOTE]\n> This PR was written with Claude Code.", ("claude_code",)),  # an alert is the author's own
+        ("## AI Disclosure\n\nAI tools used: none", ()),
+        ("AI Disclosure: Claude Code was not used for this change.", ()),
+        ("Claude Code used: yes", ("claude_code",)),
+        ("AI: aider with gpt-4.1, every change reviewed", ("aider",)),  # the agent's model is not a second tool
+        ("Example:\n\n    Co-Authored-By: Claude <noreply@anthropic.com>\n", ()),  # an indented code block
+    ],
+)
+def test_disclosures_are_read_as_people_write_them(body: str, tools: tuple[str, ...]) -> None:
+    assert detect_ai(PullRequestText(body=body)).tools == tools
+
+
+def test_a_review_bot_summary_is_set_aside_and_the_author_tool_stands() -> None:
+    body = (
+        f"Adds export.\n\n{CLAUDE_FOOTER}\n\n<!-- This is an auto-generated description by cubic. -->\n"
+        "## Summary by cubic\nAdds export, written with care by cubic.\n"
+        "<!-- End of auto-generated description by cubic. -->"
+    )
+    out = detection_to_json(detect_ai(PullRequestText(body=body)))
+    assert (out["tools"], out["review_bots"]) == (["claude_code"], ["cubic"])
+    assert {e["tool"] for e in out["evidence"]} == {"claude_code"}
