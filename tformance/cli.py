@@ -123,6 +123,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .enrich_command import run_enrich
 
         return run_enrich(args)
+    if args.command == "detect" and args.all and not args.rescan:
+        raise UsageError("--all goes with --rescan: `tformance detect --rescan --all`")
     if args.command == "detect" and args.rescan:
         from .rescan_command import run_rescan
 
