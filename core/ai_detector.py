@@ -56,6 +56,27 @@ _LINES_UP = 8  # line-anchored rules look this many lines up, at most
 _DETECTOR_REVISION = 2
 
 
+def _rules_by_scope() -> dict[Scope, tuple[Rule, ...]]:
+    return {scope: tuple(rule for rule in AI_RULES if scope in rule.scopes) for scope in Scope}
+
+
+def _rules_by_needle(rules: dict[Scope, tuple[Rule, ...]]) -> dict[Scope, dict[str, tuple[int, ...]]]:
+    """Per text scope: each needle, and the positions in that scope's rules of the rules it opens."""
+    index: dict[Scope, dict[str, tuple[int, ...]]] = {}
+    for scope in TEXT_SCOPES:
+        needles: dict[str, list[int]] = {}
+        for position, rule in enumerate(rules[scope]):
+            for needle in rule.needles:
+                needles.setdefault(needle, []).append(position)
+        index[scope] = {needle: tuple(positions) for needle, positions in needles.items()}
+    return index
+
+
+# Rules in table order, per scope; every rule on free text has needles (a test checks).
+_RULES_BY_SCOPE = _rules_by_scope()
+_RULES_BY_NEEDLE = _rules_by_needle(_RULES_BY_SCOPE)
+
+
 def _rules_digest() -> str:
     """A digest of every rule table: it changes whenever a rule is added, removed or edited."""
     digest = hashlib.sha256()
@@ -292,9 +313,10 @@ def _quoting_commits(pr: PullRequestText) -> set[str]:
 def _scan(field: _Field, reviewers: set[str]) -> Iterator[Evidence]:
     """Evidence from every AI rule that applies to `field`; review bots whose summaries
     it holds are added to `reviewers`."""
+    rules = _RULES_BY_SCOPE[field.scope]
     if field.scope not in TEXT_SCOPES:
-        for rule in AI_RULES:
-            if field.scope in rule.scopes and rule.pattern.search(field.text):
+        for rule in rules:
+            if rule.pattern.search(field.text):
                 yield _evidence(rule, field, field.text)
         return
     lowered = field.text.lower()
@@ -302,17 +324,18 @@ def _scan(field: _Field, reviewers: set[str]) -> Iterator[Evidence]:
     # no prose rule runs.
     reviewed = _mask_review_summaries(field.text, lowered, reviewers)
     markdown = field.scope is Scope.BODY
-    needles: dict[str, int] = {}
+    # Each distinct needle is looked for once; only the rules with a needle present run.
+    by_needle = _RULES_BY_NEEDLE[field.scope]
+    needles = {needle: at for needle in by_needle if (at := lowered.find(needle)) >= 0}
     candidates: dict[tuple[re.Pattern[str], int, int, int], list[tuple[int, int]]] = {}
     marker_text: str | None = None
     prose_text: str | None = None
     taken: list[tuple[str, int, int]] = []
-    for rule in AI_RULES:
-        if field.scope not in rule.scopes:
+    for index in sorted({index for needle in needles for index in by_needle[needle]}):
+        rule = rules[index]
+        if rule.frame_needles and not any(frame in lowered for frame in rule.frame_needles):
             continue
-        first = _first_needle(rule, lowered, needles)
-        if first < 0:
-            continue
+        first = min(needles[needle] for needle in rule.needles if needle in needles)
         if rule.prose:
             if prose_text is None:
                 prose_text = _mask_quotes(_mask_html_comments(_mask_code(reviewed, markdown=markdown)))
@@ -333,24 +356,6 @@ def _scan(field: _Field, reviewers: set[str]) -> Iterator[Evidence]:
             continue
         taken.append((rule.tool, *span))
         yield _evidence(rule, field, field.text[span[0] : span[1]])
-
-
-def _first_needle(rule: Rule, lowered: str, seen: dict[str, int]) -> int:
-    """Where the first of the rule's needles occurs in `lowered` (0 when it has none), or -1
-    when none does or none of its frame needles does; positions are memoised in `seen`."""
-    if rule.frame_needles and all(_find(needle, lowered, seen) < 0 for needle in rule.frame_needles):
-        return -1
-    if not rule.needles:
-        return 0
-    found = [index for index in (_find(needle, lowered, seen) for needle in rule.needles) if index >= 0]
-    return min(found, default=-1)
-
-
-def _find(needle: str, lowered: str, seen: dict[str, int]) -> int:
-    index = seen.get(needle)
-    if index is None:
-        index = seen[needle] = lowered.find(needle)
-    return index
 
 
 def _limit(rule: Rule) -> int:

@@ -52,6 +52,7 @@ def rescan_signatures(*, every_pr: bool = False) -> RescanResult:
                     pr.labels,
                     pr.is_ai_assisted,
                     pr.signature_tools,
+                    pr.signature_evidence,
                 )
                 .where(stale, pr.id > last_id)
                 .order_by(pr.id)
@@ -64,8 +65,12 @@ def rescan_signatures(*, every_pr: bool = False) -> RescanResult:
                 detection = detect_ai(_text_of(row, commits.get(row.id, [])))
                 before = list(row.signature_tools or [])
                 verdicts += ai_verdict(row.is_ai_assisted, before) != ai_verdict(row.is_ai_assisted, detection.tools)
-                tools += sorted(before) != list(detection.tools)
-                _store(row.id, detection)
+                changed_tools = sorted(before) != list(detection.tools)
+                tools += changed_tools
+                if changed_tools or evidence_rows(detection) != (row.signature_evidence or []):
+                    _store(row.id, detection)
+            # The rows whose evidence did not change only need the version: one statement.
+            pr.update({pr.signature_rules_version: RULES_VERSION}).where(pr.id.in_([row.id for row in rows])).execute()
             rescanned += len(rows)
             last_id = rows[-1].id
     return RescanResult(rescanned, verdicts, tools)
