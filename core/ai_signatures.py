@@ -538,6 +538,32 @@ AI_RULES: tuple[Rule, ...] = (
         "qodo-merge-pro|qodo-merge|qodo-code-review|qodo-merge-pro-for-open-source|codiumai-pr-agent-pro|codium-pr-agent",
         _QODO,
     ),
+    # A co-author trailer naming a known AI tool is a marker, whatever its address. (Names
+    # people also have, Devin, Jules, Cody, need the tool's address or a qualifier above.)
+    *(
+        Rule(
+            tool,
+            "Co-authored-by trailer naming the tool",
+            MESSAGES,
+            named_trailer(name),
+            (needle,),
+            "Co-authored-by trailers that agents and committed suggestions add, with any address",
+        )
+        for tool, needle, name in (
+            ("chatgpt", "chatgpt", r"ChatGPT"),
+            ("codewhisperer", "codewhisperer", r"(?:Amazon[ \t])?CodeWhisperer"),
+            ("amp", "amp", r"Amp(?:[ \t]Code)?"),
+            ("warp", "warp", r"Warp(?:[ \t](?:Agent|AI))?|Oz"),
+            ("factory", "droid", r"(?:Factory[ \t])?Droid|factory-droid"),
+            ("lingo_dev", "lingo", r"Lingo\.dev|Replexica"),
+            ("coderabbit", "coderabbit", r"CodeRabbit(?:[ \t]AI)?"),
+            ("greptile", "greptile", r"Greptile"),
+            ("cubic", "cubic", r"cubic(?:[ \t]AI)?"),
+            ("sourcery", "sourcery", r"Sourcery(?:[ \t]AI)?"),
+            ("ellipsis", "ellipsis", r"Ellipsis"),
+            ("qodo", "qodo", r"Qodo(?:[ \t]Merge)?"),
+        )
+    ),
     # When nobody edits it, GitHub titles a PR after its branch: "Codex/add input validation".
     *(
         Rule(

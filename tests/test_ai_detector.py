@@ -20,6 +20,7 @@ from tformance.core.ai_detector import (
     detection_to_json,
 )
 from tformance.core.ai_signatures import AI_RULES, AUTOMATION_RULES, REVIEW_SUMMARIES, TEXT_SCOPES
+from tformance.core.ai_tools import TOOLS, Tool
 from tformance.core.detection_eval import load_cases, score_by_kind
 from tformance.detect_command import pr_from_json, run
 
@@ -279,3 +280,20 @@ def test_a_review_bot_summary_is_set_aside_and_the_author_tool_stands() -> None:
     out = detection_to_json(detect_ai(PullRequestText(body=body)))
     assert (out["tools"], out["review_bots"]) == (["claude_code"], ["cubic"])
     assert {e["tool"] for e in out["evidence"]} == {"claude_code"}
+
+
+# Names people have too: these count with the tool's own address or a qualifier ("Devin AI").
+PERSON_NAMES = {"Devin", "Jules", "Cody"}
+
+
+@pytest.mark.parametrize("tool", [t for t in TOOLS if t.id != "ai_generic" and t.name not in PERSON_NAMES], ids=str)
+def test_a_trailer_naming_a_known_tool_counts_whatever_its_address(tool: Tool) -> None:
+    message = f"Fix the parser\n\nCo-authored-by: {tool.name} <someone@unfamiliar.example>"
+    found = detect_ai(PullRequestText(commits=(CommitText(message),))).tools
+    assert found == (tool.id,) or (tool.id == "claude" and found == ("claude_code",)), found
+
+
+@pytest.mark.parametrize("name", sorted(PERSON_NAMES) + ["Claude Dubois", "Devin Patel"])
+def test_a_person_with_a_tools_name_is_a_person(name: str) -> None:
+    message = f"Fix the parser\n\nCo-authored-by: {name} <{name.split()[0].lower()}@corp.example>"
+    assert detect_ai(PullRequestText(commits=(CommitText(message),))).tools == ()
