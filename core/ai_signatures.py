@@ -1,82 +1,58 @@
 """Deterministic markers that AI coding tools and automation bots leave on pull requests.
 
 Every rule is data: the tool it names, a short marker name, the places of a PR it
-applies to, and a precompiled regex. The detector in `ai_detector` is generic over
-these tuples, so adding a marker never touches detection code.
-
-Patterns use only bounded repetition, and rules on free text carry literal needles
-that must occur before the regex runs, so a megabyte of hostile text scans quickly.
+applies to, a precompiled regex and the `source` its marker comes from. The detector in
+`ai_detector` is generic over these tuples, so adding a marker never touches detection code.
+Prose and disclosure rules ("written with Claude", "AI Disclosure: used Cursor") live in
+`ai_prose`; review bots' summaries, which never make a PR AI-assisted, in `REVIEW_SUMMARIES`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Scope(StrEnum):
-    """A place in a pull request that a rule can look at."""
-
-    TITLE = "title"
-    BODY = "body"
-    BRANCH = "branch"
-    AUTHOR = "author"  # the PR author's login
-    LABEL = "label"  # one label name at a time
-    COMMIT_MESSAGE = "commit_message"
-    COMMIT_AUTHOR = "commit_author"  # a commit author's name, email or login, each alone
-
-
-TEXT_SCOPES = frozenset({Scope.TITLE, Scope.BODY, Scope.COMMIT_MESSAGE})
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One marker: `pattern` found in any of `scopes` is evidence for `tool`.
-
-    needles: lowercase literals, one of which must occur in the text for the rule to
-        run; every rule on free text has some, so most rules skip most text.
-    before / after: when set, a match of `pattern` counts only if `before` matches
-        the text ending where it starts, and `after` the text starting where it ends.
-    unless_before: when set, a match does not count if this matches the text ending
-        where the match (grown by `before`) starts.
-    prose: the match is a sentence, so the detector drops it when negated, hedged,
-        asked, in an unticked checkbox or inside an HTML comment.
-    """
-
-    tool: str
-    marker: str
-    scopes: frozenset[Scope]
-    pattern: re.Pattern[str]
-    needles: tuple[str, ...] = ()
-    before: re.Pattern[str] | None = None
-    after: re.Pattern[str] | None = None
-    unless_before: re.Pattern[str] | None = None
-    prose: bool = False
-
-
-AI_TOOLS: tuple[str, ...] = (
-    "claude_code",
-    "claude",
-    "copilot",
-    "cursor",
-    "devin",
-    "chatgpt_codex",
-    "chatgpt",
-    "aider",
-    "jules",
-    "windsurf",
-    "gemini",
-    "amazon_q",
-    "codewhisperer",
-    "tabnine",
-    "cody",
-    "warp",
-    "coderabbit",
-    "greptile",
-    "cubic",
-    "ai_generic",
+from .ai_prose import PROSE_RULES
+from .ai_rule import (
+    BODY,
+    BRANCH,
+    COMMIT_AUTHOR,
+    COMMIT_MESSAGE,
+    IDENTITY,
+    IM,
+    LABEL,
+    MESSAGES,
+    TEXT,
+    TEXT_SCOPES,
+    I,
+    Rule,
+    Scope,
+    app_rules,
+    bot_email,
+    branch,
+    email,
+    ident,
+    label,
+    login,
+    named_trailer,
+    prefixed_label,
+    trailer,
+    trailer_email,
 )
+from .ai_tools import AI_TOOLS
+
+__all__ = [
+    "AI_RULES",
+    "AI_TOOLS",
+    "AUTOMATION_BOTS",
+    "AUTOMATION_RULES",
+    "QUOTING_BOTS",
+    "REVIEW_SUMMARIES",
+    "TEXT_SCOPES",
+    "ReviewSummary",
+    "Rule",
+    "Scope",
+]
 
 AUTOMATION_BOTS: tuple[str, ...] = (
     "dependabot",
@@ -99,643 +75,648 @@ AUTOMATION_BOTS: tuple[str, ...] = (
 # and commit messages; AI footers quoted from upstream say nothing about this PR.
 QUOTING_BOTS: frozenset[str] = frozenset({"dependabot", "renovate", "snyk", "greenkeeper", "depfu", "pyup"})
 
-_I = re.IGNORECASE
-_IM = re.IGNORECASE | re.MULTILINE
-
-_TEXT = TEXT_SCOPES
-_MESSAGES = frozenset({Scope.BODY, Scope.COMMIT_MESSAGE})
-_BODY = frozenset({Scope.BODY})
-_IDENTITY = frozenset({Scope.AUTHOR, Scope.COMMIT_AUTHOR})
-_COMMIT_AUTHOR = frozenset({Scope.COMMIT_AUTHOR})
-_BRANCH = frozenset({Scope.BRANCH})
-_LABEL = frozenset({Scope.LABEL})
-
-# A git trailer line; ">" and "*" let quoted or bulleted squash-merge bodies count.
-_TRAILER = r"^[ \t>*]{0,8}co-authored-by:[ \t]{0,8}"
-_EMAIL = r"[ \t]{0,8}<[^<>\n]{0,120}>"
-
-
-def _login(names: str) -> re.Pattern[str]:
-    """A whole login, with or without the `[bot]` suffix that GraphQL drops."""
-    return re.compile(rf"^(?:{names})(?:\[bot\])?$", _I)
-
-
-def _bot_email(login: str) -> re.Pattern[str]:
-    """The noreply email GitHub gives an app's commits: `<id>+<login>[bot]@users...`."""
-    return re.compile(rf"^(?:\d{{1,12}}\+)?(?:{login})(?:\[bot\])?@users\.noreply\.github\.com$", _I)
-
-
-def _trailer(name: str) -> re.Pattern[str]:
-    """A `Co-authored-by:` trailer whose name part starts with `name`."""
-    return re.compile(rf"{_TRAILER}(?:{name})[^<\n]{{0,60}}(?:{_EMAIL})?", _IM)
-
-
-def _trailer_email(domain: str) -> re.Pattern[str]:
-    """A `Co-authored-by:` trailer whose email matches `domain` (a regex)."""
-    return re.compile(rf"{_TRAILER}[^<\n]{{0,60}}<[^<>\n]{{0,60}}{domain}>", _IM)
-
-
-def _label(names: str) -> re.Pattern[str]:
-    """A whole label such as `copilot`, `ai:copilot` or `copilot-generated`."""
-    return re.compile(
-        r"^(?:ai[ \t]{0,2}[:/_-][ \t]{0,2})?"
-        rf"(?:{names})"
-        r"(?:[ _-](?:generated|assisted|authored|agent|pr))?$",
-        _I,
-    )
-
-
-def _prefixed_label(names: str) -> re.Pattern[str]:
-    """A label naming a tool whose bare name is ambiguous: only `ai:cursor` etc."""
-    return re.compile(rf"^ai[ \t]{{0,2}}[:/_-][ \t]{{0,2}}(?:{names})$|^(?:{names})[ _-]agent$", _I)
-
-
-# Prose: "<written|generated|...> [mostly] <with|by|using> [the help of] [a] <TOOL>".
-# Only verbs saying who produced the work; "powered by" or "built with" describe
-# product features far more often than authorship.
-_VERB = (
-    r"(?:written|wrote|generated|created|authored|produced|drafted|"
-    r"co-?written|co-?authored|assisted|implemented|coded|made|"
-    r"prepared|composed|refactored|scaffolded|vibe[- ]coded)"
+_CLAUDE_DOCS = "https://docs.anthropic.com/en/docs/claude-code/settings (attribution, includeCoAuthoredBy)"
+_CLAUDE_ACTION = "https://github.com/anthropics/claude-code-action (claude[bot], claude/issue-N-<date> branches)"
+_CLAUDE_WEB = (
+    "https://docs.anthropic.com/en/docs/claude-code/claude-code-on-the-web (claude/<slug> branches, session links)"
 )
-_ADVERB = (
-    r"(?:(?:partly|partially|mostly|largely|entirely|fully|primarily|heavily|"
-    r"mainly|in[ \t]part|in[ \t]full|automatically)[ \t]{1,3}){0,2}"
+_COPILOT_AGENT = "https://docs.github.com/en/copilot/concepts/agents/coding-agent/about-coding-agent"
+_AUTOFIX = (
+    "https://docs.github.com/en/code-security/code-scanning/managing-code-scanning-alerts/"
+    "responsible-use-autofix-code-scanning; commits 'Potential fix for code scanning alert no. N' "
+    "co-authored by 'Copilot Autofix powered by AI'"
 )
-_PREP = r"(?:by|with|using|via|through|in|from)"
-_HELP = (
-    r"(?:(?:the|some)[ \t]{1,3})?(?:help|assistance|aid|support)[ \t]{1,3}"
-    r"(?:of|from)[ \t]{1,3}"
+_CURSOR = "https://docs.cursor.com/background-agent (Cursor Agent <cursoragent@cursor.com>, cursor/ branches)"
+_DEVIN = "https://docs.devin.ai/integrations/gh (devin-ai-integration[bot], devin/<epoch>- branches, session links)"
+_CODEX = "https://developers.openai.com/codex/cloud (codex/ branches, chatgpt.com/codex/tasks links)"
+_AIDER = "https://aider.chat/docs/git.html (attribute-author, attribute-commit-message-author, co-authored-by)"
+_JULES = "https://jules.google/docs (google-labs-jules[bot]; 'PR created automatically by Jules for task')"
+_GEMINI = "https://developers.google.com/gemini-code-assist/docs/review-github-code; https://github.com/google-github-actions/run-gemini-cli"
+_AMAZON_Q = "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/amazon-q-developer-github.html"
+_KIRO = "https://kiro.dev/docs (kiro-agent[bot] opens the autonomous agent's PRs)"
+_WARP = "https://docs.warp.dev/agents (Co-Authored-By: Warp <agent@warp.dev>)"
+_AMP = "https://ampcode.com/manual (Amp-Thread: trailer, Co-authored-by: Amp <amp@ampcode.com>)"
+_OPENHANDS = (
+    "https://docs.all-hands.dev/usage/how-to/github-action; All-Hands-AI/"
+    "OpenHands commits co-authored by openhands <openhands@all-hands.dev>"
 )
-_ARTICLE = r"(?:(?:an?|the)[ \t]{1,3})?"
+_ROO = "RooCodeInc/Roo-Code PRs opened by roomote[bot], commits Co-authored-by: Roomote / Roo Code <...@roocode.com>"
+_CLINE = (
+    "cline/cline: commit footer 'Generated with [Cline](https://"
+    "docs.cline.bot)', Co-Authored-By: Cline <noreply@cline.bot>"
+)
+_OPENCODE = (
+    "https://opencode.ai/docs/github/ (opencode-agent[bot], openco"
+    "de/ branches); Co-Authored-By: opencode <noreply@opencode.ai>"
+)
+_QWEN = "QwenLM/qwen-code settings: gitCoAuthor, default Co-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>"
+_FACTORY = (
+    "https://docs.factory.ai; commits Co-authored-by: factory-droi"
+    "d[bot] <138933559+factory-droid[bot]@users.noreply.github.com>"
+)
+_MINTLIFY = "https://www.mintlify.com/docs/agent (PRs by mintlify[bot] on mintlify/ branches)"
+_LINGO = (
+    "https://lingo.dev/en/ci (lingodotdev/lingo.dev action: 'feat"
+    ": update translations via @lingodotdev'; formerly Replexica)"
+)
+_CODERABBIT = "https://docs.coderabbit.ai (coderabbitai[bot]: committable suggestions, docstring and unit-test PRs)"
+_GREPTILE = "https://docs.greptile.com (greptile-apps[bot] suggestions)"
+_CUBIC = "https://docs.cubic.dev (cubic-dev-ai[bot] suggestions)"
+_SOURCERY = "https://docs.sourcery.ai (sourcery-ai[bot] suggestions)"
+_ELLIPSIS = "https://docs.ellipsis.dev (ellipsis-dev[bot] fixes and suggestions)"
+_QODO = "https://qodo-merge-docs.qodo.ai (qodo-merge-pro[bot], formerly CodiumAI PR-Agent)"
 
-# The frames are anchored at the tool name: regexes that start with a name search
-# fast, while one that starts with a list of verbs is tried at every position.
-_PRODUCED_WITH = re.compile(
-    rf"\b{_VERB}[ \t]{{1,3}}{_ADVERB}{_PREP}[ \t]{{1,3}}(?:{_HELP})?{_ARTICLE}"
-    r"\[?\Z",  # "[" for a Markdown link: "Generated with [Claude Code](...)"
-    _I,
-)
-# Past tense only: "use GPT-4 to generate summaries" describes a feature.
-_USED = re.compile(rf"\b(?:used|asked|prompted|had)[ \t]{{1,3}}{_ARTICLE}\Z", _I)
-_TO_WRITE = re.compile(
-    r"[ \t]{1,3}(?:to[ \t]{1,3}(?:help[ \t]{1,3})?(?:write|generate|draft|create|"
-    r"implement|refactor|code|produce|build|author)|for[ \t]{1,3}(?:writing|"
-    r"generating|drafting|implementing|refactoring|coding|most[ \t]of[ \t]this))\b",
-    _I,
-)
-_ASSISTED_BY = re.compile(r"^[ \t>*]{0,8}(?:ai-)?assisted-by:[ \t]{0,8}\Z", _IM)
-
-# Names used by a feature, not by an author: "built with the Gemini API".
-_NOT_A_PRODUCT_PART = (
-    r"(?![ \t-]{0,3}(?:API|SDK|client|library|models?|endpoint|integration|provider|"
-    r"adapter|plugin|extension|settings|config|prompts?|responses?|output|"
-    r"conversation)\b)"
-)
-# What an AI feature of the product outputs: "show responses generated by Claude".
-_PRODUCT_OUTPUT = re.compile(
-    r"\b(?:responses?|messages?|outputs?|text|content|summar(?:y|ies)|answers?|"
-    r"completions?|replies|images?|embeddings?|captions?|tokens?|results?|queries|"
-    r"prompts?|reports?|insights?|recommendations?|data|titles|translations?)"
-    r"[ \t]{1,3}(?:(?:are|were|is|was|being|get|gets|got)[ \t]{1,3})?"
-    r"(?:[a-z]{2,12}ly[ \t]{1,3})?\Z",
-    _I,
-)
-
-# How prose names each tool, with the needles that name needs. Ambiguous words (a
-# colleague called Devin, the warp web framework, a cubic spline, a mouse cursor)
-# need a qualifier or a capital letter.
-_PROSE_NAMES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("claude_code", ("claude code",), r"Claude[ \t]Code"),
-    ("claude", ("claude",), r"(?:Anthropic(?:'s)?[ \t])?Claude(?![ \t-]{0,3}Code\b)"),
-    ("copilot", ("copilot",), r"(?:GitHub[ \t])?Copilot(?:[ \t]Chat)?"),
-    (
-        "cursor",
-        ("cursor",),
-        r"(?-i:Cursor)(?:[ \t](?:AI|Agent|IDE|Composer))?(?![ \t-]{0,3}based)",
-    ),
-    ("devin", ("devin",), r"Devin[ \t]AI|Cognition(?:'s)?[ \t]Devin"),
-    ("chatgpt_codex", ("codex",), r"(?:OpenAI(?:'s)?[ \t])?Codex(?:[ \t]CLI)?"),
-    ("chatgpt", ("chatgpt", "gpt"), r"ChatGPT(?![ \t]Codex)|GPT-?[345](?:\.\d{1,2})?o?"),
-    ("aider", ("aider",), r"aider(?:[ \t]chat)?"),
-    ("jules", ("jules",), r"Google(?:'s)?[ \t]Jules|Jules[ \t](?:AI|agent)"),
-    ("windsurf", ("windsurf", "codeium"), r"Windsurf(?:[ \t]Cascade)?|Codeium"),
-    (
-        "gemini",
-        ("gemini",),
-        r"(?:Google[ \t])?Gemini(?:[ \t](?:Code[ \t]Assist|CLI|Pro))?",
-    ),
-    (
-        "amazon_q",
-        ("amazon q", "q developer"),
-        r"Amazon[ \t]Q(?:[ \t]Developer)?|Q[ \t]Developer",
-    ),
-    ("codewhisperer", ("codewhisperer",), r"(?:Amazon[ \t])?CodeWhisperer"),
-    ("tabnine", ("tabnine",), r"Tabnine"),
-    ("cody", ("cody",), r"Sourcegraph(?:'s)?[ \t]Cody|Cody[ \t]AI"),
-    ("warp", ("warp",), r"Warp(?:'s)?[ \t](?:AI|Agent|agent[ \t]mode)"),
-    ("coderabbit", ("coderabbit",), r"CodeRabbit"),
-    ("greptile", ("greptile",), r"Greptile"),
-    ("cubic", ("cubic",), r"cubic(?:\.dev|-dev-ai|[ \t]AI)"),
-    (
-        "ai_generic",
-        ("ai", "llm", "language model", "artificial intelligence"),
-        r"(?:generative[ \t])?AI(?:[ \t](?:assistant|agent|tool|model|coding[ \t]"
-        r"(?:assistant|agent|tool))s?|[ \t]assistance)?|LLMs?|"
-        r"(?:a[ \t])?large[ \t]language[ \t]model|artificial[ \t]intelligence",
-    ),
-)
-
-
-def _prose_rules() -> tuple[Rule, ...]:
-    """Per-tool "produced with", "used X to write" and Assisted-by rules."""
-    rules: list[Rule] = []
-    for tool, needles, name in _PROSE_NAMES:
-        pattern = re.compile(rf"\b(?:{name})\b{_NOT_A_PRODUCT_PART}", _I)
-        rules.append(
-            Rule(
-                tool,
-                "prose: produced with",
-                _TEXT,
-                pattern,
-                needles,
-                before=_PRODUCED_WITH,
-                unless_before=_PRODUCT_OUTPUT,
-                prose=True,
-            )
-        )
-        rules.append(
-            Rule(
-                tool,
-                "prose: used to write",
-                _TEXT,
-                pattern,
-                needles,
-                before=_USED,
-                after=_TO_WRITE,
-                prose=True,
-            )
-        )
-        if tool != "ai_generic":
-            # Projects asking for AI disclosure use "Assisted-by: <agent>:<model>".
-            rules.append(
-                Rule(
-                    tool,
-                    "Assisted-by trailer",
-                    _MESSAGES,
-                    pattern,
-                    needles,
-                    before=_ASSISTED_BY,
-                )
-            )
-    return tuple(rules)
-
+_CLAUDE_NAME = r"Claude(?:[ \t]{1,2}(?:Code|Opus|Sonnet|Haiku|Fable|v?\d[\d.]{0,4}|\([^()<>\n]{1,24}\))){0,5}"
 
 AI_RULES: tuple[Rule, ...] = (
-    # Claude Code appends this footer to PR bodies and commits it writes; the link was
-    # claude.ai/code before it moved to claude.com/claude-code.
+    # Claude Code appends a footer to PR bodies and commits it writes. The link was
+    # claude.ai/code, then claude.com/claude-code; on the web it links the session.
     Rule(
         "claude_code",
         "Claude Code footer",
-        _TEXT,
+        TEXT,
         re.compile(
-            r"Generated[ \t]with[ \t]\[Claude[ \t]Code\][ \t]{0,3}\((?:https?://)?"
-            r"(?:www\.)?(?:claude\.(?:ai|com)/(?:claude-)?code|docs\.anthropic\.com)"
+            r"Generated[ \t](?:with|by|using)[ \t]\[Claude[ \t]Code\][ \t]{0,3}\((?:https?://)?"
+            r"(?:www\.)?(?:claude\.(?:ai|com)|docs\.anthropic\.com|anthropic\.com)"
             r"[^)\s]{0,80}\)",
-            _I,
+            I,
         ),
         ("[claude code]",),
+        _CLAUDE_DOCS,
     ),
-    # Claude Code's default commit trailer; Claude Code is the tool that writes it.
+    Rule(
+        "claude_code",
+        "Claude Code session link",
+        TEXT,
+        re.compile(r"claude\.ai/code/session_[A-Za-z0-9]{6,40}", I),
+        ("claude.ai/code/session_",),
+        _CLAUDE_WEB,
+    ),
+    # The co-author trailer: noreply@ or no-reply@anthropic.com, or a bare "Claude" with
+    # an optional model name ("Claude Opus 4.1 (1M context)"), whatever the address.
     Rule(
         "claude_code",
         "Co-Authored-By: Claude trailer",
-        _MESSAGES,
-        _trailer_email(r"(?:noreply|claude)@anthropic\.com"),
+        MESSAGES,
+        trailer_email(r"@anthropic\.com"),
         ("@anthropic.com",),
-    ),
-    # The Claude Code GitHub Action commits and co-authors as the claude[bot] app.
-    Rule(
-        "claude_code",
-        "claude[bot] trailer",
-        _MESSAGES,
-        _trailer(r"claude\[bot\]"),
-        ("claude[bot]",),
+        _CLAUDE_DOCS,
     ),
     Rule(
         "claude_code",
-        "claude[bot] account",
-        _IDENTITY,
-        re.compile(r"^claude\[bot\]$", _I),
+        "Co-Authored-By: Claude trailer",
+        MESSAGES,
+        named_trailer(_CLAUDE_NAME),
+        ("claude",),
+        _CLAUDE_DOCS,
     ),
+    # The GitHub Action commits and co-authors as the claude[bot] app. A bare "claude" login
+    # may be a person, so the account counts only with its suffix.
+    Rule("claude_code", "claude[bot] trailer", MESSAGES, trailer(r"claude\[bot\]"), ("claude[bot]",), _CLAUDE_ACTION),
+    Rule("claude_code", "claude[bot] account", IDENTITY, re.compile(r"^claude\[bot\]$", I), source=_CLAUDE_ACTION),
     Rule(
         "claude_code",
         "claude[bot] email",
-        _COMMIT_AUTHOR,
-        re.compile(r"^(?:\d{1,12}\+)?claude\[bot\]@users\.noreply\.github\.com$", _I),
+        COMMIT_AUTHOR,
+        email(r"(?:\d{1,12}\+)?claude\[bot\]@users\.noreply\.github\.com"),
+        source=_CLAUDE_ACTION,
     ),
-    # The Claude Code GitHub Action names branches claude/issue-N-... or claude/pr-N-...
+    Rule("claude_code", "Claude commit email", COMMIT_AUTHOR, email(r"no-?reply@anthropic\.com"), source=_CLAUDE_DOCS),
+    # The GitHub Action names branches claude/issue-N-... or claude/pr-N-...; Claude Code
+    # on the web pushes claude/<slug>-<session id>.
     Rule(
         "claude_code",
-        "Claude Code action branch",
-        _BRANCH,
-        re.compile(r"^claude/(?:issue|pr)-\d{1,10}", _I),
+        "claude/ branch",
+        BRANCH,
+        re.compile(
+            r"^claude/(?:(?:issue|pr)-\d{1,10}\b|[\w./-]{1,100}?-(?=[0-9A-Za-z]{0,31}\d)[0-9A-Za-z]{20,32}$)", I
+        ),
+        source=f"{_CLAUDE_ACTION}; {_CLAUDE_WEB}",
     ),
-    Rule("claude_code", "claude-code label", _LABEL, _label(r"claude[ _-]?code")),
-    # The Copilot coding agent opens PRs as Copilot (GraphQL) or copilot-swe-agent[bot].
+    Rule("claude_code", "claude-code label", LABEL, label(r"claude[ _-]?code"), source="labels teams put on AI PRs"),
+    # The Copilot coding agent opens PRs as Copilot (GraphQL) or copilot-swe-agent[bot];
+    # github-copilot[bot] is the older app name.
     Rule(
-        "copilot",
-        "Copilot coding agent author",
-        _IDENTITY,
-        _login(r"copilot|copilot-swe-agent"),
+        "copilot", "Copilot author", IDENTITY, login(r"copilot|copilot-swe-agent|github-copilot"), source=_COPILOT_AGENT
     ),
-    # Its commits carry the Copilot app's noreply email.
     Rule(
         "copilot",
         "Copilot commit email",
-        _COMMIT_AUTHOR,
-        _bot_email(r"copilot|copilot-swe-agent"),
+        COMMIT_AUTHOR,
+        bot_email(r"copilot|copilot-swe-agent|github-copilot"),
+        source=_COPILOT_AGENT,
     ),
-    # Commits on Copilot's branches, or accepted suggestions, credit it in a trailer.
+    # Commits on Copilot's branches, accepted suggestions and Autofix credit it in a trailer.
     Rule(
         "copilot",
         "Co-authored-by: Copilot trailer",
-        _MESSAGES,
-        _trailer(r"(?:GitHub[ \t])?copilot(?:-swe-agent)?(?:\[bot\])?[ \t]{0,3}(?:<|$)"),
-        ("copilot",),
-    ),
-    # The coding agent works on copilot/<slug> branches.
-    Rule("copilot", "copilot/ branch", _BRANCH, re.compile(r"^copilot/", _I)),
-    # The coding agent wraps its tips and the original prompt in these HTML comments;
-    # Copilot PR summaries use copilot:summary placeholders.
-    Rule(
-        "copilot",
-        "Copilot PR body marker",
-        _BODY,
-        re.compile(
-            r"<!--[ \t]{0,3}(?:START[ \t]COPILOT[ \t](?:CODING[ \t]AGENT|ORIGINAL)|"
-            r"copilot:(?:summary|walkthrough|poem|all))",
-            _I,
+        MESSAGES,
+        named_trailer(
+            r"(?:GitHub[ \t])?copilot(?:-swe-agent|[ \t]Autofix(?:[ \t]powered[ \t]by[ \t]AI)?)?(?:\[bot\])?"
         ),
         ("copilot",),
-    ),
-    Rule("copilot", "copilot label", _LABEL, _label(r"copilot|github[ _-]copilot")),
-    # Cursor's agents commit as Cursor Agent <cursoragent@cursor.com> and add a trailer.
-    Rule(
-        "cursor",
-        "Cursor Agent trailer",
-        _MESSAGES,
-        _trailer_email(r"cursoragent@cursor\.com"),
-        ("cursoragent@cursor.com",),
+        _COPILOT_AGENT,
     ),
     Rule(
-        "cursor",
-        "Cursor Agent email",
-        _COMMIT_AUTHOR,
-        re.compile(r"^cursoragent@cursor\.com$", _I),
+        "copilot",
+        "Copilot Autofix trailer",
+        MESSAGES,
+        trailer_email(r"\d{1,12}\+(?:copilot|github-advanced-security\[bot\])@users\.noreply\.github\.com"),
+        ("+copilot@", "github-advanced-security"),
+        _AUTOFIX,
     ),
-    # Cursor's CLI and agents can add a Made-with: Cursor trailer.
+    Rule(
+        "copilot",
+        "Copilot Autofix commit",
+        frozenset({Scope.TITLE, Scope.COMMIT_MESSAGE}),
+        re.compile(
+            r"^Potential[ \t]fix[ \t]for[ \t](?:code[ \t]scanning[ \t]"
+            r"alert[ \t]no\.[ \t]\d{1,9}|pull[ \t]request[ \t]finding)",
+            IM,
+        ),
+        ("potential fix for",),
+        _AUTOFIX,
+    ),
+    Rule("copilot", "copilot/ branch", BRANCH, branch(r"copilot/"), source=_COPILOT_AGENT),
+    Rule("copilot", "Copilot Autofix branch", BRANCH, branch(r"alert-autofix-\d{1,9}\b"), source=_AUTOFIX),
+    # The coding agent wraps its tips and the original prompt in these HTML comments.
+    Rule(
+        "copilot",
+        "Copilot coding agent body",
+        BODY,
+        re.compile(
+            r"<!--[ \t]{0,3}START[ \t]COPILOT[ \t](?:CODING[ \t]AGENT|ORIGINAL)|"
+            r"You[ \t]can[ \t]make[ \t]Copilot[ \t]smarter[ \t]by[ \t]setting[ \t]up",
+            I,
+        ),
+        ("start copilot", "make copilot smarter"),
+        _COPILOT_AGENT,
+    ),
+    Rule("copilot", "copilot label", LABEL, label(r"copilot|github[ _-]copilot"), source="labels teams put on AI PRs"),
+    # Cursor's agents commit as Cursor Agent <cursoragent@cursor.com>; older versions
+    # used noreply@cursor.sh or cursor@cursor.com. A trailer naming Cursor counts too.
+    Rule("cursor", "Cursor trailer", MESSAGES, trailer_email(r"@cursor\.(?:com|sh)"), ("@cursor.",), _CURSOR),
+    Rule(
+        "cursor",
+        "Cursor trailer",
+        MESSAGES,
+        named_trailer(r"Cursor(?:[ \t](?:Agent|AI|Bugbot))?"),
+        ("cursor",),
+        _CURSOR,
+    ),
+    Rule("cursor", "Cursor email", COMMIT_AUTHOR, email(r"[^@\s]{1,40}@cursor\.(?:com|sh)"), source=_CURSOR),
+    Rule("cursor", "Cursor Agent name", COMMIT_AUTHOR, re.compile(r"^Cursor[ \t]Agent$", I), source=_CURSOR),
+    Rule(
+        "cursor",
+        "Cursor app",
+        IDENTITY,
+        re.compile(r"^cursor\[bot\]$", I),
+        source="Cursor Bugbot autofix commits as cursor[bot]",
+    ),
     Rule(
         "cursor",
         "Made-with: Cursor trailer",
-        _MESSAGES,
-        re.compile(r"^[ \t>*]{0,8}made-with:[ \t]{0,8}cursor\b[^\n]{0,40}", _IM),
+        MESSAGES,
+        re.compile(r"^[ \t>*]{0,8}made-with:[ \t]{0,8}cursor\b[^\n]{0,40}", IM),
         ("made-with:",),
+        "Cursor CLI commits: Made-with: Cursor trailer",
     ),
-    # Cursor background agents push to cursor/<slug> branches.
-    Rule("cursor", "cursor/ branch", _BRANCH, re.compile(r"^cursor/", _I)),
-    Rule("cursor", "cursor label", _LABEL, _prefixed_label(r"cursor")),
-    # Devin opens PRs as the devin-ai-integration app and credits itself in trailers.
-    Rule("devin", "Devin author", _IDENTITY, _login(r"devin-ai-integration")),
+    Rule(
+        "cursor",
+        "Cursor agent link",
+        BODY,
+        re.compile(r"cursor\.com/(?:background-agent|agents)\?(?:bcId|id)=bc-[\w-]{4,60}", I),
+        ("cursor.com/",),
+        "Cursor background-agent PRs: 'Open in Cursor' / 'Open in Web' badges",
+    ),
+    Rule("cursor", "cursor/ branch", BRANCH, branch(r"cursor/"), source=_CURSOR),
+    Rule("cursor", "cursor label", LABEL, prefixed_label(r"cursor"), source="labels teams put on AI PRs"),
+    # Devin opens PRs as the devin-ai-integration app; other installs show devin[bot],
+    # devin-ai[bot] or the devin-cognition user. GraphQL drops "[bot]", and people are
+    # called Devin, so a bare "devin" login counts only with its suffix.
+    Rule("devin", "Devin author", IDENTITY, login(r"devin-ai-integration|devin-ai|devin-cognition"), source=_DEVIN),
+    Rule("devin", "Devin author", IDENTITY, re.compile(r"^devin\[bot\]$", I), source=_DEVIN),
+    Rule(
+        "devin", "Devin commit email", COMMIT_AUTHOR, bot_email(r"devin-ai-integration|devin-ai|devin"), source=_DEVIN
+    ),
     Rule(
         "devin",
         "Devin commit email",
-        _COMMIT_AUTHOR,
-        _bot_email(r"devin-ai-integration"),
+        COMMIT_AUTHOR,
+        email(r"devin@cognition-labs\.com|devin@cognition\.ai"),
+        source="Devin commits as devin@cognition-labs.com in early installs",
     ),
     Rule(
         "devin",
         "Co-Authored-By: Devin trailer",
-        _MESSAGES,
-        _trailer(r"devin[ \t]ai\b|[^<\n]{0,60}<[^<>\n]{0,30}devin-ai-integration"),
-        ("devin",),
+        MESSAGES,
+        trailer_email(
+            r"(?:devin-ai-integration|devin)(?:\[bot\])?@users\.noreply\.github\.com|@cognition(?:-labs)?\.(?:com|ai)"
+        ),
+        ("devin", "cognition"),
+        _DEVIN,
     ),
-    # Devin links its session from every PR body it writes.
+    Rule("devin", "Co-Authored-By: Devin trailer", MESSAGES, named_trailer(r"Devin[ \t]AI"), ("devin ai",), _DEVIN),
     Rule(
         "devin",
         "Devin session link",
-        _TEXT,
-        re.compile(r"devin\.ai/sessions/[0-9a-f]{6,64}", _I),
+        TEXT,
+        re.compile(r"devin\.ai/sessions/[0-9a-f]{6,64}", I),
         ("devin.ai/sessions/",),
+        _DEVIN,
     ),
-    # Devin branches are devin/<unix time>-<slug>.
-    Rule("devin", "devin/ branch", _BRANCH, re.compile(r"^devin/\d{9,11}-", _I)),
-    Rule("devin", "devin label", _LABEL, _label(r"devin")),
-    # aider suffixes the author name with (aider); older versions also prefixed
-    # commit messages with "aider: ".
-    Rule(
-        "aider",
-        "(aider) author name",
-        _COMMIT_AUTHOR,
-        re.compile(r"\(aider\)[ \t]{0,3}$", _I),
-    ),
+    Rule("devin", "devin/ branch", BRANCH, re.compile(r"^devin/\d{9,11}-", I), source=_DEVIN),
+    Rule("devin", "devin label", LABEL, label(r"devin"), source="labels teams put on AI PRs"),
+    # aider suffixes the author name with (aider) and, with attribute-commit-message-author,
+    # prefixes messages with "aider: " (on any line of a squashed message).
+    Rule("aider", "(aider) author name", COMMIT_AUTHOR, re.compile(r"\(aider\)[ \t]{0,3}$", I), source=_AIDER),
     Rule(
         "aider",
         "aider: message prefix",
-        frozenset({Scope.COMMIT_MESSAGE}),
-        re.compile(r"\Aaider:[ \t]", _I),
+        COMMIT_MESSAGE,
+        re.compile(r"^[ \t*-]{0,4}aider:[ \t]", IM),
         ("aider:",),
+        _AIDER,
     ),
-    # Recent aider versions add Co-authored-by: aider (<model>) <aider@aider.chat>.
-    Rule(
-        "aider",
-        "aider trailer",
-        _MESSAGES,
-        _trailer_email(r"@aider\.chat"),
-        ("@aider.chat",),
-    ),
-    Rule(
-        "aider",
-        "aider email",
-        _COMMIT_AUTHOR,
-        re.compile(r"^[^@\s]{1,40}@aider\.chat$", _I),
-    ),
-    Rule("aider", "aider label", _LABEL, _label(r"aider")),
+    Rule("aider", "aider trailer", MESSAGES, trailer_email(r"@aider\.chat"), ("@aider.chat",), _AIDER),
+    Rule("aider", "aider trailer", MESSAGES, named_trailer(r"aider(?:[ \t]\([^()\n]{1,40}\))?"), ("aider",), _AIDER),
+    Rule("aider", "aider email", COMMIT_AUTHOR, email(r"[^@\s]{1,40}@aider\.chat"), source=_AIDER),
+    Rule("aider", "aider label", LABEL, label(r"aider"), source="labels teams put on AI PRs"),
     # Codex cloud tasks push to codex/<slug> branches and link the task in the body.
-    Rule("chatgpt_codex", "codex/ branch", _BRANCH, re.compile(r"^codex/", _I)),
+    Rule("chatgpt_codex", "codex/ branch", BRANCH, branch(r"codex/"), source=_CODEX),
     Rule(
         "chatgpt_codex",
         "Codex task link",
-        _TEXT,
-        re.compile(r"chatgpt\.com/codex/tasks/[\w-]{4,80}", _I),
-        ("chatgpt.com/codex/tasks/",),
+        TEXT,
+        re.compile(r"chatgpt\.com/(?:s/)?codex/tasks/[\w-]{4,80}", I),
+        ("/codex/tasks/",),
+        _CODEX,
     ),
-    # Codex commits as Codex <codex@openai.com> and can credit itself in a trailer.
     Rule(
         "chatgpt_codex",
         "Co-authored-by: Codex trailer",
-        _MESSAGES,
-        re.compile(rf"{_TRAILER}codex\b[^<\n]{{0,60}}<[^<>\n]{{0,60}}openai\.com>", _IM),
+        MESSAGES,
+        re.compile(r"^[ \t>*]{0,8}co-authored-by:[ \t]{0,8}codex\b[^<\n]{0,60}<[^<>\n]{0,60}openai\.com>", IM),
         ("openai.com",),
+        _CODEX,
     ),
     Rule(
         "chatgpt_codex",
-        "Codex commit email",
-        _COMMIT_AUTHOR,
-        re.compile(r"^(?:codex|noreply)@openai\.com$", _I),
+        "Co-authored-by: Codex trailer",
+        MESSAGES,
+        named_trailer(r"Codex(?:[ \t]CLI)?"),
+        ("codex",),
+        _CODEX,
     ),
-    # The Codex GitHub app, when it opens or co-authors a PR.
-    Rule(
-        "chatgpt_codex",
-        "Codex app",
-        _IDENTITY,
-        _login(r"chatgpt-codex-connector"),
-    ),
-    Rule("chatgpt_codex", "codex label", _LABEL, _label(r"codex|openai[ _-]codex")),
-    # Jules opens PRs as google-labs-jules and links its task from the body.
-    Rule("jules", "Jules author", _IDENTITY, _login(r"google-labs-jules")),
-    Rule(
-        "jules",
-        "Jules commit email",
-        _COMMIT_AUTHOR,
-        _bot_email(r"google-labs-jules"),
-    ),
-    Rule(
-        "jules",
-        "Jules trailer",
-        _MESSAGES,
-        _trailer(r"google-labs-jules"),
-        ("google-labs-jules",),
-    ),
+    Rule("chatgpt_codex", "Codex commit email", COMMIT_AUTHOR, email(r"(?:codex|noreply)@openai\.com"), source=_CODEX),
+    *app_rules("chatgpt_codex", "Codex app", "chatgpt-codex-connector", _CODEX),
+    Rule("chatgpt_codex", "codex label", LABEL, label(r"codex|openai[ _-]codex"), source="labels teams put on AI PRs"),
+    *app_rules("jules", "Jules", "google-labs-jules", _JULES),
     Rule(
         "jules",
         "Jules task link",
-        _TEXT,
-        re.compile(r"jules\.google(?:\.com)?/task/[\w-]{4,80}", _I),
-        ("jules.google",),
+        TEXT,
+        re.compile(r"jules\.google(?:\.com)?/task/[\w-]{4,80}|PR[ \t]created[ \t]automatically[ \t]by[ \t]Jules", I),
+        ("jules",),
+        _JULES,
     ),
-    # Windsurf (formerly Codeium) credits itself in trailers with its own names.
+    Rule("jules", "Jules email", COMMIT_AUTHOR, email(r"jules@google\.com"), source=_JULES),
+    Rule("jules", "Jules trailer", MESSAGES, trailer_email(r"jules@google\.com"), ("jules@google.com",), _JULES),
     Rule(
         "windsurf",
         "Windsurf trailer",
-        _MESSAGES,
-        _trailer(r"windsurf\b|codeium\b"),
+        MESSAGES,
+        trailer(r"windsurf\b|codeium\b"),
         ("windsurf", "codeium"),
+        "Windsurf (formerly Codeium) Cascade commits credit Windsurf or Codeium",
     ),
     Rule(
         "windsurf",
         "Windsurf email",
-        _COMMIT_AUTHOR,
-        re.compile(r"@(?:windsurf|codeium)\.(?:com|ai)$", _I),
+        COMMIT_AUTHOR,
+        re.compile(r"@(?:windsurf|codeium)\.(?:com|ai)$", I),
+        source="Windsurf (formerly Codeium) commit identities",
     ),
-    # Gemini Code Assist is a GitHub app; accepting its suggestions co-authors commits.
+    # Gemini Code Assist is a GitHub app whose accepted suggestions co-author commits;
+    # the Gemini CLI GitHub Action acts as gemini-cli[bot].
+    *app_rules("gemini", "Gemini Code Assist", "gemini-code-assist", _GEMINI),
+    *app_rules("gemini", "Gemini CLI", "gemini-cli", _GEMINI),
     Rule(
         "gemini",
-        "Gemini Code Assist app",
-        _IDENTITY,
-        _login(r"gemini-code-assist"),
+        "Gemini trailer",
+        MESSAGES,
+        named_trailer(r"Gemini(?:[ \t](?:CLI|Code[ \t]Assist))?"),
+        ("gemini",),
+        _GEMINI,
     ),
-    Rule(
-        "gemini",
-        "Gemini Code Assist email",
-        _COMMIT_AUTHOR,
-        _bot_email(r"gemini-code-assist"),
-    ),
-    Rule(
-        "gemini",
-        "Gemini Code Assist trailer",
-        _MESSAGES,
-        _trailer(r"gemini-code-assist"),
-        ("gemini-code-assist",),
-    ),
-    # Amazon Q Developer's agent opens PRs and commits as its GitHub app.
+    *app_rules("amazon_q", "Amazon Q Developer", "amazon-q-developer", _AMAZON_Q),
     Rule(
         "amazon_q",
-        "Amazon Q Developer app",
-        _IDENTITY,
-        _login(r"amazon-q-developer"),
+        "Amazon Q trailer",
+        MESSAGES,
+        named_trailer(r"Amazon[ \t]Q(?:[ \t]Developer)?"),
+        ("amazon q",),
+        _AMAZON_Q,
     ),
+    *app_rules("kiro", "Kiro agent", "kiro-agent", _KIRO),
+    Rule("kiro", "Kiro trailer", MESSAGES, named_trailer(r"Kiro(?:[ \t](?:Agent|AI))?"), ("kiro",), _KIRO),
+    Rule("kiro", "Kiro trailer", MESSAGES, trailer_email(r"@kiro\.dev"), ("@kiro.dev",), _KIRO),
+    Rule("warp", "Warp agent trailer", MESSAGES, trailer_email(r"@warp\.dev"), ("@warp.dev",), _WARP),
+    Rule("warp", "Warp agent email", COMMIT_AUTHOR, re.compile(r"@warp\.dev$", I), source=_WARP),
+    Rule("amp", "Amp trailer", MESSAGES, trailer_email(r"@ampcode\.com"), ("@ampcode.com",), _AMP),
+    Rule("amp", "Amp email", COMMIT_AUTHOR, email(r"[^@\s]{1,40}@ampcode\.com"), source=_AMP),
     Rule(
-        "amazon_q",
-        "Amazon Q Developer email",
-        _COMMIT_AUTHOR,
-        _bot_email(r"amazon-q-developer"),
+        "amp",
+        "Amp thread link",
+        TEXT,
+        re.compile(r"ampcode\.com/threads/T-[0-9a-f-]{8,40}", I),
+        ("ampcode.com/threads/",),
+        _AMP,
     ),
-    Rule(
-        "amazon_q",
-        "Amazon Q Developer trailer",
-        _MESSAGES,
-        _trailer(r"amazon-q-developer"),
-        ("amazon-q-developer",),
-    ),
-    # Warp's agent (now Oz) adds Co-Authored-By: Warp <agent@warp.dev> to commits.
-    Rule(
-        "warp",
-        "Warp agent trailer",
-        _MESSAGES,
-        _trailer_email(r"@warp\.dev"),
-        ("@warp.dev",),
-    ),
-    Rule("warp", "Warp agent email", _COMMIT_AUTHOR, re.compile(r"@warp\.dev$", _I)),
-    # Tabnine and Cody leave no standard trailer we know of; a trailer naming them,
-    # or prose, is what there is.
     Rule(
         "tabnine",
         "Tabnine trailer",
-        _MESSAGES,
-        _trailer(r"tabnine\b"),
+        MESSAGES,
+        trailer(r"tabnine\b"),
         ("tabnine",),
+        "no documented trailer: a trailer naming Tabnine",
     ),
     Rule(
         "cody",
         "Sourcegraph Cody trailer",
-        _MESSAGES,
-        _trailer(r"sourcegraph[ \t]cody\b|cody[ \t]ai\b"),
+        MESSAGES,
+        trailer(r"sourcegraph[ \t]cody\b|cody[ \t]ai\b|cody[ \t]{0,3}<[^<>\n]{0,60}@sourcegraph\.com>"),
         ("cody",),
+        "Sourcegraph Cody has no standard trailer: a trailer naming Cody or a sourcegraph.com address",
     ),
-    # CodeRabbit writes PR summaries, docstring PRs and committable suggestions.
-    Rule("coderabbit", "CodeRabbit app", _IDENTITY, _login(r"coderabbitai")),
+    # OpenHands (formerly OpenDevin) commits as openhands <openhands@all-hands.dev>, now
+    # also @openhands.dev; its resolver opens PRs as openhands-agent.
+    *app_rules("openhands", "OpenHands", "openhands-agent|openhands", _OPENHANDS),
     Rule(
-        "coderabbit",
-        "CodeRabbit email",
-        _COMMIT_AUTHOR,
-        _bot_email(r"coderabbitai"),
-    ),
-    Rule(
-        "coderabbit",
-        "CodeRabbit trailer",
-        _MESSAGES,
-        _trailer(r"coderabbitai"),
-        ("coderabbitai",),
+        "openhands",
+        "OpenHands trailer",
+        MESSAGES,
+        trailer_email(r"@(?:all-hands|openhands)\.dev"),
+        ("all-hands.dev", "openhands.dev"),
+        _OPENHANDS,
     ),
     Rule(
-        "coderabbit",
-        "Summary by CodeRabbit",
-        _BODY,
-        re.compile(r"Summary[ \t]by[ \t]CodeRabbit", _I),
-        ("summary by coderabbit",),
+        "openhands",
+        "OpenHands email",
+        COMMIT_AUTHOR,
+        email(r"[^@\s]{1,40}@(?:all-hands|openhands)\.dev"),
+        source=_OPENHANDS,
     ),
-    # CodeRabbit marks the PR description it wrote with this HTML comment.
+    Rule("openhands", "openhands branch", BRANCH, branch(r"openhands(?:/|-fix-issue-\d)"), source=_OPENHANDS),
     Rule(
-        "coderabbit",
-        "CodeRabbit release notes comment",
-        _BODY,
-        re.compile(r"release[ \t]notes[ \t]by[ \t]coderabbit\.ai", _I),
-        ("coderabbit.ai",),
+        "openhands",
+        "OpenHands conversation link",
+        TEXT,
+        re.compile(r"app\.all-hands\.dev/conversations/[0-9a-f]{8,40}", I),
+        ("all-hands.dev/conversations/",),
+        _OPENHANDS,
     ),
-    # Greptile and cubic review PRs; their committed suggestions credit them.
-    Rule("greptile", "Greptile app", _IDENTITY, _login(r"greptile-apps")),
+    *app_rules("roo_code", "Roomote", "roomote", _ROO),
+    Rule("roo_code", "Roo Code trailer", MESSAGES, named_trailer(r"Roo(?:[ \t]?Code)?|Roomote"), ("roo",), _ROO),
+    Rule("roo_code", "Roo Code trailer", MESSAGES, trailer_email(r"@roocode\.com"), ("@roocode.com",), _ROO),
+    Rule("roo_code", "Roo Code email", COMMIT_AUTHOR, email(r"[^@\s]{1,40}@roocode\.com"), source=_ROO),
     Rule(
-        "greptile",
-        "Greptile email",
-        _COMMIT_AUTHOR,
-        _bot_email(r"greptile-apps"),
+        "cline",
+        "Cline footer",
+        TEXT,
+        re.compile(r"Generated[ \t](?:with|by)[ \t]\[Cline\][ \t]{0,3}\((?:https?://)?(?:docs\.)?cline\.bot", I),
+        ("[cline]",),
+        _CLINE,
     ),
+    Rule("cline", "Cline trailer", MESSAGES, trailer_email(r"@cline\.bot"), ("@cline.bot",), _CLINE),
+    Rule("cline", "Cline trailer", MESSAGES, named_trailer(r"Cline"), ("cline",), _CLINE),
+    *app_rules("opencode", "opencode agent", "opencode-agent", _OPENCODE),
     Rule(
-        "greptile",
-        "Greptile trailer",
-        _MESSAGES,
-        _trailer(r"greptile-apps"),
-        ("greptile-apps",),
+        "opencode",
+        "opencode footer",
+        TEXT,
+        re.compile(r"Generated[ \t](?:with|by)[ \t]\[opencode\][ \t]{0,3}\((?:https?://)?opencode\.ai", I),
+        ("[opencode]",),
+        _OPENCODE,
     ),
-    Rule("cubic", "cubic app", _IDENTITY, _login(r"cubic-dev-ai")),
-    Rule("cubic", "cubic email", _COMMIT_AUTHOR, _bot_email(r"cubic-dev-ai")),
+    Rule("opencode", "opencode trailer", MESSAGES, trailer_email(r"@opencode\.ai"), ("@opencode.ai",), _OPENCODE),
+    Rule("opencode", "opencode trailer", MESSAGES, named_trailer(r"opencode"), ("opencode",), _OPENCODE),
+    Rule("opencode", "opencode/ branch", BRANCH, branch(r"opencode/"), source=_OPENCODE),
     Rule(
-        "cubic",
-        "cubic trailer",
-        _MESSAGES,
-        _trailer(r"cubic-dev-ai"),
-        ("cubic-dev-ai",),
+        "qwen_code",
+        "Qwen Code trailer",
+        MESSAGES,
+        trailer_email(r"qwen-coder@alibabacloud\.com"),
+        ("qwen-coder@",),
+        _QWEN,
     ),
-    # cubic writes a "Summary by cubic" section into the PR descriptions it edits.
+    Rule("qwen_code", "Qwen Code trailer", MESSAGES, named_trailer(r"Qwen[- ]?Code(?:r)?"), ("qwen",), _QWEN),
+    Rule("qwen_code", "Qwen Code email", COMMIT_AUTHOR, email(r"qwen-coder@alibabacloud\.com"), source=_QWEN),
+    *app_rules("factory", "Factory Droid", "factory-droid", _FACTORY),
+    Rule("factory", "Factory trailer", MESSAGES, trailer_email(r"@factory\.ai"), ("@factory.ai",), _FACTORY),
+    *app_rules("mintlify", "Mintlify agent", "mintlify", _MINTLIFY),
+    Rule("mintlify", "mintlify/ branch", BRANCH, branch(r"mintlify/"), source=_MINTLIFY),
+    *app_rules("lingo_dev", "Lingo.dev", "lingodotdev|replexica", _LINGO),
     Rule(
-        "cubic",
-        "Summary by cubic",
-        _BODY,
-        re.compile(r"Summary[ \t]by[ \t]cubic\b", _I),
-        ("summary by cubic",),
+        "lingo_dev",
+        "Lingo.dev commit",
+        frozenset({Scope.TITLE, Scope.COMMIT_MESSAGE}),
+        re.compile(r"\bupdate[ \t]translations[ \t]via[ \t]@(?:lingodotdev|replexica)\b", I),
+        ("via @lingodotdev", "via @replexica"),
+        _LINGO,
     ),
-    # Labels teams put on AI work.
+    Rule("lingo_dev", "Lingo.dev branch", BRANCH, branch(r"(?:lingo\.dev|lingodotdev|replexica)/"), source=_LINGO),
+    # Review bots: only a committed suggestion, with the bot as author or co-author, counts.
+    *app_rules("coderabbit", "CodeRabbit", "coderabbitai", _CODERABBIT),
+    *app_rules("greptile", "Greptile", "greptile-apps", _GREPTILE),
+    *app_rules("cubic", "cubic", "cubic-dev-ai", _CUBIC),
+    *app_rules("sourcery", "Sourcery", "sourcery-ai", _SOURCERY),
+    *app_rules("ellipsis", "Ellipsis", "ellipsis-dev", _ELLIPSIS),
+    *app_rules(
+        "qodo",
+        "Qodo",
+        "qodo-merge-pro|qodo-merge|qodo-code-review|qodo-merge-pro-for-open-source|codiumai-pr-agent-pro|codium-pr-agent",
+        _QODO,
+    ),
+    # A co-author trailer naming a known AI tool is a marker, whatever its address. (Names
+    # people also have, Devin, Jules, Cody, need the tool's address or a qualifier above.)
+    *(
+        Rule(
+            tool,
+            "Co-authored-by trailer naming the tool",
+            MESSAGES,
+            named_trailer(name),
+            (needle,),
+            "Co-authored-by trailers that agents and committed suggestions add, with any address",
+        )
+        for tool, needle, name in (
+            ("chatgpt", "chatgpt", r"ChatGPT"),
+            ("codewhisperer", "codewhisperer", r"(?:Amazon[ \t])?CodeWhisperer"),
+            ("amp", "amp", r"Amp(?:[ \t]Code)?"),
+            ("warp", "warp", r"Warp(?:[ \t](?:Agent|AI))?|Oz"),
+            ("factory", "droid", r"(?:Factory[ \t])?Droid|factory-droid"),
+            ("lingo_dev", "lingo", r"Lingo\.dev|Replexica"),
+            ("coderabbit", "coderabbit", r"CodeRabbit(?:[ \t]AI)?"),
+            ("greptile", "greptile", r"Greptile"),
+            ("cubic", "cubic", r"cubic(?:[ \t]AI)?"),
+            ("sourcery", "sourcery", r"Sourcery(?:[ \t]AI)?"),
+            ("ellipsis", "ellipsis", r"Ellipsis"),
+            ("qodo", "qodo", r"Qodo(?:[ \t]Merge)?"),
+        )
+    ),
+    # When nobody edits it, GitHub titles a PR after its branch: "Codex/add input validation".
+    *(
+        Rule(
+            tool,
+            f"{prefix}/ branch as title",
+            frozenset({Scope.TITLE}),
+            re.compile(rf"\A[ \t]{{0,3}}{prefix}/[\w.-]", I),
+            (f"{prefix}/",),
+            "GitHub's default PR title, the branch name with its first letter raised and dashes as spaces",
+        )
+        for tool, prefix in (
+            ("claude_code", "claude"),
+            ("copilot", "copilot"),
+            ("cursor", "cursor"),
+            ("devin", "devin"),
+            ("chatgpt_codex", "codex"),
+            ("opencode", "opencode"),
+            ("openhands", "openhands"),
+        )
+    ),
     Rule(
         "ai_generic",
         "AI label",
-        _LABEL,
+        LABEL,
         re.compile(
             r"^(?:ai|llm|genai)[ _-](?:generated|assisted|authored|written|pr|code)$|"
             r"^(?:generated|written|assisted)[ _-](?:by|with)[ _-](?:ai|llm)$",
-            _I,
+            I,
         ),
+        source="labels teams put on AI PRs",
     ),
-    # Other agents (opencode, Goose, ...) copy Claude Code's robot footer.
+    # Other agents (Goose, Crush, ...) copy Claude Code's robot footer.
     Rule(
         "ai_generic",
         "robot Generated with footer",
-        _TEXT,
-        re.compile(r"\N{ROBOT FACE}[ \t]{0,3}Generated[ \t](?:with|by)[ \t][^\n]{1,60}", _I),
+        TEXT,
+        re.compile(r"\N{ROBOT FACE}[ \t]{0,3}Generated[ \t](?:with|by)[ \t][^\n]{1,60}", I),
         ("\N{ROBOT FACE}",),
+        "agents that copy Claude Code's footer (block/goose, charmbracelet/crush)",
     ),
-    # An Assisted-by trailer naming an agent we do not know; human helpers' trailers
-    # carry an email, agents' ("Assisted-by: <agent>:<model>") do not.
-    Rule(
-        "ai_generic",
-        "Assisted-by trailer",
-        _MESSAGES,
-        re.compile(r"^[ \t>*]{0,8}(?:ai-)?assisted-by:[ \t]{0,8}[^<\n]{1,80}$", _IM),
-        ("assisted-by:",),
-    ),
-    # Plain statements that this PR or its code is AI-generated, with no tool named:
-    # "this PR was AI-generated", "(AI-assisted)", or a line "AI-generated: yes".
-    Rule(
-        "ai_generic",
-        "prose: AI-generated",
-        _TEXT,
-        re.compile(
-            r"\b(?:this|these|the)[ \t]{1,3}(?:PR|pull[ \t]request|change(?:set|s)?|"
-            r"code|commits?|patch|diff|fix|implementation|description|refactor(?:ing)?|"
-            r"tests?)[ \t]{1,3}(?:(?:is|was|were|are|has[ \t]been|have[ \t]been)"
-            r"[ \t]{1,3})?(?:(?:partly|partially|mostly|largely|entirely|fully)"
-            r"[ \t]{1,3})?AI[- ](?:generated|assisted|written|authored)\b|"
-            r"[(\[][ \t]{0,3}AI[- ](?:generated|assisted|written)[ \t]{0,3}[)\]]|"
-            r"^[ \t]{0,8}(?:[-*>#][ \t]{0,3}){0,3}(?:\[[xX]\][ \t]{0,3})?(?:\*\*)?"
-            r"AI[- ](?:generated|assisted)(?:\*\*)?[ \t]{0,3}(?:[:.!]|$)",
-            _IM,
-        ),
-        (
-            "ai-generated",
-            "ai generated",
-            "ai-assisted",
-            "ai assisted",
-            "ai-written",
-            "ai written",
-            "ai-authored",
-            "ai authored",
-        ),
-        prose=True,
-    ),
-    Rule(
-        "ai_generic",
-        "prose: AI was used",
-        _TEXT,
-        re.compile(
-            r"\b(?:AI|an?[ \t]LLM|LLMs?|generative[ \t]AI)(?:[ \t](?:tools?|"
-            r"assistants?|agents?))?[ \t]{1,3}(?:was|were|has[ \t]been|have[ \t]been)"
-            r"[ \t]{1,3}used\b",
-            _I,
-        ),
-        (" used",),
-        prose=True,
-    ),
-    *_prose_rules(),
+    *PROSE_RULES,
 )
 
 
-def _ident(names: str) -> re.Pattern[str]:
-    """A bot's login, commit name or noreply email, with or without [bot]."""
-    return re.compile(
-        rf"^(?:\d{{1,12}}\+)?(?:{names})(?:\[bot\])?"
-        r"(?:@users\.noreply\.github\.com)?$",
-        _I,
-    )
+@dataclass(frozen=True)
+class ReviewSummary:
+    """Text a review bot writes into a human's PR description: set aside, never authorship.
+
+    The block runs from `start` to `end` (or to the end of the text when `end` is None or
+    not found), and the prose rules do not read it.
+    """
+
+    tool: str
+    marker: str
+    start: re.Pattern[str]
+    end: re.Pattern[str] | None
+    needles: tuple[str, ...]
+    source: str
+
+
+REVIEW_SUMMARIES: tuple[ReviewSummary, ...] = (
+    ReviewSummary(
+        "coderabbit",
+        "Summary by CodeRabbit",
+        re.compile(
+            r"<!--[ \t]{0,3}This[ \t]is[ \t]an[ \t]auto-generated[ \t]comment:[ \t]re"
+            r"lease[ \t]notes[ \t]by[ \t]coderabbit\.ai|Summary[ \t]by[ \t]CodeRabbit",
+            I,
+        ),
+        re.compile(
+            r"<!--[ \t]{0,3}end[ \t]of[ \t]auto-generated[ \t]comment:[ "
+            r"\t]release[ \t]notes[ \t]by[ \t]coderabbit\.ai[ \t]{0,3}-->",
+            I,
+        ),
+        ("coderabbit",),
+        "https://docs.coderabbit.ai/guides/commands (high-level summary in the PR description)",
+    ),
+    ReviewSummary(
+        "cubic",
+        "Summary by cubic",
+        re.compile(
+            r"<!--[ \t]{0,3}This[ \t]is[ \t]an[ \t]auto-generated[ \t"
+            r"]description[ \t]by[ \t]cubic|Summary[ \t]by[ \t]cubic\b",
+            I,
+        ),
+        re.compile(r"<!--[ \t]{0,3}End[ \t]of[ \t]auto-generated[ \t]description[ \t]by[ \t]cubic\.?[ \t]{0,3}-->", I),
+        ("cubic",),
+        "https://docs.cubic.dev (PR description: 'This is an auto-generated description by cubic')",
+    ),
+    ReviewSummary(
+        "sourcery",
+        "Summary by Sourcery",
+        re.compile(r"Summary[ \t]by[ \t]Sourcery|Reviewer's[ \t]Guide[ \t]by[ \t]Sourcery", I),
+        None,
+        ("sourcery",),
+        "https://docs.sourcery.ai (Summary by Sourcery appended to PR descriptions)",
+    ),
+    ReviewSummary(
+        "ellipsis",
+        "Ellipsis summary",
+        re.compile(r"<!--[ \t]{0,3}ELLIPSIS_HIDDEN[ \t]{0,3}-->", I),
+        re.compile(r"<!--[ \t]{0,3}ELLIPSIS_HIDDEN[ \t]{0,3}-->", I),
+        ("ellipsis_hidden",),
+        "https://docs.ellipsis.dev (PR summary between ELLIPSIS_HIDDEN comments)",
+    ),
+    ReviewSummary(
+        "greptile",
+        "Greptile summary",
+        re.compile(r"Greptile[ \t](?:Summary|Overview)|<!--[ \t]{0,3}greptile_comment", I),
+        re.compile(r"<!--[ \t]{0,3}/greptile_comment[ \t]{0,3}-->", I),
+        ("greptile",),
+        "https://docs.greptile.com (Greptile Summary / Overview in PR descriptions and comments)",
+    ),
+    ReviewSummary(
+        "copilot",
+        "Copilot review or summary",
+        re.compile(
+            r"<!--[ \t]{0,3}copilot:(?:summary|walkthrough|poem|all)|Copilot[ \t]reviewed[ \t]\d{1,5}[ \t]out[ \t]of|"
+            r"Generated[ \t]by[ \t]Copilot[ \t]at[ \t][0-9a-f]{7}",
+            I,
+        ),
+        None,
+        ("copilot",),
+        "https://docs.github.com/en/copilot/using-github-copilot/code-review (copilot-pull-request-reviewer); "
+        "Copilot PR summaries (copilot:summary placeholders)",
+    ),
+    ReviewSummary(
+        "cursor",
+        "Cursor Bugbot summary",
+        re.compile(r"<!--[ \t]{0,3}CURSOR_SUMMARY[ \t]{0,3}-->", I),
+        re.compile(r"<!--[ \t]{0,3}/CURSOR_SUMMARY[ \t]{0,3}-->", I),
+        ("cursor_summary",),
+        "https://docs.cursor.com/bugbot (Bugbot's PR summary between CURSOR_SUMMARY comments)",
+    ),
+    ReviewSummary(
+        "gemini",
+        "Gemini Code Assist summary",
+        re.compile(
+            r"I'm[ \t]Gemini[ \t]Code[ \t]Assist|Summary[ \t]of[ \t]Changes[ \t]{0,3}\n{1,2}[ \t]{0,3}Hello[ \t]@", I
+        ),
+        None,
+        ("gemini code assist", "summary of changes"),
+        _GEMINI,
+    ),
+    ReviewSummary(
+        "qodo",
+        "Qodo PR description",
+        re.compile(r"<!--[ \t]{0,3}pr_agent:|###[ \t]\*\*PR[ \t]Type\*\*|PR[ \t]Reviewer[ \t]Guide", I),
+        None,
+        ("pr_agent:", "**pr type**", "pr reviewer guide"),
+        _QODO,
+    ),
+)
 
 
 AUTOMATION_RULES: tuple[Rule, ...] = (
@@ -743,64 +724,90 @@ AUTOMATION_RULES: tuple[Rule, ...] = (
     Rule(
         "dependabot",
         "Dependabot account",
-        _IDENTITY,
-        _ident(r"dependabot|dependabot-preview"),
+        IDENTITY,
+        ident(r"dependabot|dependabot-preview"),
+        source="https://docs.github.com/en/code-security/dependabot",
     ),
-    Rule("dependabot", "dependabot/ branch", _BRANCH, re.compile(r"^dependabot/", _I)),
+    Rule(
+        "dependabot",
+        "dependabot/ branch",
+        BRANCH,
+        branch(r"dependabot/"),
+        source="https://docs.github.com/en/code-security/dependabot",
+    ),
     # Renovate runs as renovate[bot] (GitHub app) or a self-hosted bot user.
     Rule(
         "renovate",
         "Renovate account",
-        _IDENTITY,
-        _ident(r"renovate|renovate-bot|mend-renovate|whitesource-renovate|renovatebot"),
+        IDENTITY,
+        ident(r"renovate|renovate-bot|mend-renovate|whitesource-renovate|renovatebot"),
+        source="https://docs.renovatebot.com",
     ),
-    Rule("renovate", "renovate/ branch", _BRANCH, re.compile(r"^renovate/", _I)),
+    Rule(
+        "renovate",
+        "renovate/ branch",
+        BRANCH,
+        branch(r"renovate/"),
+        source="https://docs.renovatebot.com/configuration-options/#branchprefix",
+    ),
     # Workflows that push or open PRs with GITHUB_TOKEN act as github-actions[bot].
     Rule(
         "github_actions",
         "GitHub Actions account",
-        _IDENTITY,
-        _ident(r"github-actions|actions-user"),
+        IDENTITY,
+        ident(r"github-actions|actions-user"),
+        source="https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication",
     ),
-    Rule("snyk", "Snyk account", _IDENTITY, _ident(r"snyk-bot|snyk-io")),
-    Rule("snyk", "snyk- branch", _BRANCH, re.compile(r"^snyk-(?:fix|upgrade)-", _I)),
+    Rule("snyk", "Snyk account", IDENTITY, ident(r"snyk-bot|snyk-io"), source="https://docs.snyk.io"),
+    Rule("snyk", "snyk- branch", BRANCH, branch(r"snyk-(?:fix|upgrade)-"), source="https://docs.snyk.io"),
     # pre-commit.ci opens autoupdate PRs and pushes autofix commits.
-    Rule("pre_commit_ci", "pre-commit.ci account", _IDENTITY, _ident(r"pre-commit-ci")),
+    Rule("pre_commit_ci", "pre-commit.ci account", IDENTITY, ident(r"pre-commit-ci"), source="https://pre-commit.ci"),
     Rule(
         "pre_commit_ci",
         "pre-commit.ci branch",
-        _BRANCH,
-        re.compile(r"^pre-commit-ci-update-config$", _I),
+        BRANCH,
+        re.compile(r"^pre-commit-ci-update-config$", I),
+        source="https://pre-commit.ci",
     ),
-    Rule("mergify", "Mergify account", _IDENTITY, _ident(r"mergify")),
-    Rule("mergify", "mergify/ branch", _BRANCH, re.compile(r"^mergify/", _I)),
-    Rule("imgbot", "ImgBot account", _IDENTITY, _ident(r"imgbot|imgbotapp")),
+    Rule("mergify", "Mergify account", IDENTITY, ident(r"mergify"), source="https://docs.mergify.com"),
+    Rule("mergify", "mergify/ branch", BRANCH, branch(r"mergify/"), source="https://docs.mergify.com"),
+    Rule("imgbot", "ImgBot account", IDENTITY, ident(r"imgbot|imgbotapp"), source="https://imgbot.net"),
     Rule(
         "allcontributors",
         "all-contributors account",
-        _IDENTITY,
-        _ident(r"allcontributors"),
+        IDENTITY,
+        ident(r"allcontributors"),
+        source="https://allcontributors.org/docs/en/bot/overview",
     ),
-    Rule("greenkeeper", "Greenkeeper account", _IDENTITY, _ident(r"greenkeeper")),
-    Rule("depfu", "Depfu account", _IDENTITY, _ident(r"depfu")),
-    Rule("pyup", "PyUp account", _IDENTITY, _ident(r"pyup-bot|pyup\.io")),
+    Rule(
+        "greenkeeper",
+        "Greenkeeper account",
+        IDENTITY,
+        ident(r"greenkeeper"),
+        source="greenkeeper[bot] PRs (retired service)",
+    ),
+    Rule("depfu", "Depfu account", IDENTITY, ident(r"depfu"), source="https://depfu.com"),
+    Rule("pyup", "PyUp account", IDENTITY, ident(r"pyup-bot|pyup\.io"), source="https://pyup.io"),
     Rule(
         "release_please",
         "release-please account",
-        _IDENTITY,
-        _ident(r"release-please"),
+        IDENTITY,
+        ident(r"release-please"),
+        source="https://github.com/googleapis/release-please",
     ),
     Rule(
         "release_please",
         "release-please branch",
-        _BRANCH,
-        re.compile(r"^release-please--", _I),
+        BRANCH,
+        branch(r"release-please--"),
+        source="https://github.com/googleapis/release-please",
     ),
     Rule(
         "semantic_release",
         "semantic-release account",
-        _IDENTITY,
-        _ident(r"semantic-release-bot"),
+        IDENTITY,
+        ident(r"semantic-release-bot"),
+        source="https://github.com/semantic-release/semantic-release",
     ),
-    Rule("weblate", "Weblate account", _IDENTITY, _ident(r"weblate")),
+    Rule("weblate", "Weblate account", IDENTITY, ident(r"weblate"), source="https://docs.weblate.org"),
 )

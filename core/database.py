@@ -49,8 +49,17 @@ def _add_derived_columns(database: pw.Database) -> None:
         last_id = rows[-1][0]
 
 
+def _add_signature_rules_version(database: pw.Database) -> None:
+    """Schema 2 -> 3: ``PullRequest.signature_rules_version``, left empty: every stored PR is then
+    judged again by the current rules, from its stored text, at the next sync or ``detect --rescan``."""
+    table = PullRequest._meta.table_name
+    field = PullRequest._meta.fields["signature_rules_version"]
+    if field.column_name not in {column.name for column in database.get_columns(table)}:
+        migrate(SchemaMigrator.from_database(database).add_column(table, field.column_name, field))
+
+
 # Upgrade steps: version N -> N+1. Each takes the open database. Add one per schema change.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _add_derived_columns}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _add_derived_columns, 2: _add_signature_rules_version}
 
 
 def _update_by_id(

@@ -13,11 +13,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .ai_signatures import AI_TOOLS
+from .ai_tools import AI_TOOLS, GENERIC_TOOL, most_specific
 from .errors import LLMBadAnswer
 
 SUMMARY_LIMIT = 240
-GENERIC_TOOL = "ai_generic"
 
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*[ \t]*\n?(.*?)(?:\n?```|\Z)", re.DOTALL)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -59,6 +58,33 @@ _ALIASES = {
     "coderabbitai": "coderabbit",
     "code_rabbit": "coderabbit",
     "cubic_dev_ai": "cubic",
+    "sourcegraph_amp": "amp",
+    "amp_code": "amp",
+    "all_hands": "openhands",
+    "opendevin": "openhands",
+    "openhands_agent": "openhands",
+    "roo": "roo_code",
+    "roocode": "roo_code",
+    "roomote": "roo_code",
+    "kiro_agent": "kiro",
+    "cline_bot": "cline",
+    "open_code": "opencode",
+    "sst_opencode": "opencode",
+    "qwen_coder": "qwen_code",
+    "qwencode": "qwen_code",
+    "factory_droid": "factory",
+    "droid": "factory",
+    "factory_ai": "factory",
+    "mintlify_agent": "mintlify",
+    "lingo": "lingo_dev",
+    "lingodotdev": "lingo_dev",
+    "lingo_dev_ai": "lingo_dev",
+    "replexica": "lingo_dev",
+    "sourcery_ai": "sourcery",
+    "ellipsis_dev": "ellipsis",
+    "qodo_merge": "qodo",
+    "codiumai": "qodo",
+    "pr_agent": "qodo",
     "ai": GENERIC_TOOL,
     "llm": GENERIC_TOOL,
     "generic": GENERIC_TOOL,
@@ -158,19 +184,10 @@ def canonical_tool(name: Any) -> str | None:
     return _ALIASES.get(key)
 
 
-# A product's general name next to its specific agent names the same use twice ("claude" beside
-# "claude_code"): keep the specific one, so a PR counts once per tool it really used.
-_SUBSUMED_BY = {"claude": "claude_code", "chatgpt": "chatgpt_codex"}
-
-
 def canonical_tools(names: Iterable[Any]) -> tuple[str, ...]:
     """Known tool ids among ``names``, unique and sorted; ``ai_generic`` only when no tool is named,
     and a general name (``claude``) only when its specific agent (``claude_code``) is not there."""
-    tools = {tool for tool in map(canonical_tool, names) if tool is not None}
-    if len(tools) > 1:
-        tools.discard(GENERIC_TOOL)
-    tools -= {general for general, specific in _SUBSUMED_BY.items() if specific in tools}
-    return tuple(sorted(tools))
+    return tuple(sorted(most_specific({tool for tool in map(canonical_tool, names) if tool is not None})))
 
 
 def final_verdict(signature_tools: Iterable[str], answer: PRAnswer) -> tuple[bool, list[str]]:

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ai_signatures import AI_TOOLS
+from .ai_tools import AI_TOOLS
 
 # Bump whenever the instructions or the payload change: ``llm_summary_version`` records it per PR,
 # so a later release can tell which summaries came from an older prompt.
-PROMPT_VERSION = "pr-summary-v1"
+PROMPT_VERSION = "pr-summary-v2"  # v2: the tool ids of the one registry, core.ai_tools
 
 BODY_CHAR_BUDGET = 1500
 TITLE_CHAR_LIMIT = 300
@@ -53,7 +53,8 @@ For each PR return:
 - "is_ai_assisted": true when the PR's own text shows that an AI tool wrote or substantially helped \
 write its code or description: a tool's footer or trailer, an AI bot as author, an AI label, a signal, \
 or a plain statement such as "drafted with ChatGPT". False when there is no such sign. Working on AI \
-features or bumping an AI library is not AI assistance.
+features or bumping an AI library is not AI assistance, and neither is a review bot's summary or review \
+of the PR (CodeRabbit, cubic, Greptile, Sourcery, Copilot's reviewer): only its suggestions committed as code count.
 - "ai_tools": the tools involved, using only these ids: {", ".join(AI_TOOLS)}. Use "ai_generic" when AI \
 helped but no tool is named; use [] when is_ai_assisted is false.
 - "summary": one plain sentence of at most 25 words saying what the PR changes. When the body is \

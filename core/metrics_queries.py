@@ -47,6 +47,7 @@ from .metrics_types import (
     ReportFilter,
     ai_tools,
     ai_verdict,
+    ai_verdict_source,
     percentile,
 )
 from .models import EnrichmentStatus, PullRequest, Repository, day_key, db_proxy
@@ -659,15 +660,17 @@ def _tools(queries: _Queries) -> Counter[str]:
 
 
 def ai_condition() -> pw.Expression:
-    """The SQL twin of :func:`ai_verdict`: the LLM's verdict, else the stage-1 signatures."""
+    """The SQL twin of :func:`ai_verdict`: stage-1 signatures found, or the LLM said yes."""
     pr = PullRequest
-    return pw.fn.COALESCE(pr.is_ai_assisted, pr.has_signatures) == True  # noqa: E712 (Peewee expression)
+    return (pr.has_signatures == True) | (pr.is_ai_assisted == True)  # noqa: E712 (Peewee expression)
 
 
 def human_condition() -> pw.Expression:
     """PRs by people without AI: neither AI-assisted (:func:`ai_condition`) nor by a bot."""
     pr = PullRequest
-    not_ai = pw.fn.COALESCE(pr.is_ai_assisted, pr.has_signatures, False) == False  # noqa: E712
+    not_ai = (pw.fn.COALESCE(pr.has_signatures, False) == False) & (  # noqa: E712
+        pw.fn.COALESCE(pr.is_ai_assisted, False) == False  # noqa: E712
+    )
     return not_ai & (pr.author_is_bot == False)  # noqa: E712
 
 
@@ -723,7 +726,7 @@ def list_prs(filters: ReportFilter | None = None) -> Iterator[PRRow]:
             deletions=deletions,
             review_count=reviews,
             ai_assisted=ai_verdict(llm_verdict, signature_tools),
-            ai_verdict_source="signatures" if llm_verdict is None else "llm",
+            ai_verdict_source=ai_verdict_source(llm_verdict, signature_tools),
             ai_tools=ai_tools(json.loads(detected or "[]"), signature_tools),
             enrichment_status=enrichment_status,
         )

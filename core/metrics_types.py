@@ -227,12 +227,18 @@ class PRRow:
 def ai_verdict(is_ai_assisted: bool | None, signature_tools: Sequence[str] | None) -> bool:
     """Whether a PR counts as AI-assisted.
 
-    The LLM's verdict (``PullRequest.is_ai_assisted``) wins once it exists; until then
-    (``None``) the stage-1 signatures decide: any signature tool found means AI-assisted.
+    Signatures win: a stage-1 marker found means AI-assisted whatever the LLM said, even when
+    it was found after the LLM judged the PR (a new commit, a rescan with newer rules). Without
+    one, the LLM's verdict (``PullRequest.is_ai_assisted``) decides; ``None`` (not judged) is no.
     """
-    if is_ai_assisted is not None:
-        return bool(is_ai_assisted)
-    return bool(signature_tools)
+    return bool(signature_tools) or bool(is_ai_assisted)
+
+
+def ai_verdict_source(is_ai_assisted: bool | None, signature_tools: Sequence[str] | None) -> str:
+    """Who decided :func:`ai_verdict`: ``"llm"``, or ``"signatures"`` when they overrule or precede it."""
+    if is_ai_assisted is None or (signature_tools and not is_ai_assisted):
+        return "signatures"
+    return "llm"
 
 
 def ai_tools(ai_tools_detected: Sequence[str] | None, signature_tools: Sequence[str] | None) -> tuple[str, ...]:

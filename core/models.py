@@ -14,7 +14,7 @@ import peewee as pw
 
 db_proxy = pw.DatabaseProxy()
 
-SCHEMA_VERSION = 2  # 2: PullRequest's derived metric columns and the metrics indexes
+SCHEMA_VERSION = 3  # 2: PullRequest's derived metric columns and the metrics indexes; 3: signature_rules_version
 
 
 class UTCDateTimeField(pw.DateTimeField):
@@ -128,6 +128,9 @@ class PullRequest(BaseModel):
     # AI fields: stage 1 (signatures) is filled on store, stage 2 (LLM) by the enricher.
     signature_tools = JSONField(default=list)
     signature_evidence = JSONField(default=list)
+    # The detection rules the signature columns come from (``ai_detector.RULES_VERSION``): a PR judged
+    # by other rules is judged again from its stored text. None: before rules were versioned.
+    signature_rules_version = pw.CharField(null=True)
     is_ai_assisted = pw.BooleanField(null=True)
     ai_tools_detected = JSONField(default=list)
     llm_summary = pw.TextField(null=True)

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from peewee import EXCLUDED, Case, fn
 
-from .ai_detector import CommitText, PullRequestText, detect_ai
+from .ai_detector import RULES_VERSION, CommitText, Detection, PullRequestText, detect_ai
 from .github_client import RepoInfo
+from .metrics_queries import ai_condition
 from .models import (
     DERIVED_COLUMNS,
     Commit,
@@ -56,6 +57,7 @@ _GITHUB_PR_FIELDS = (
     "first_review_at",
     "signature_tools",
     "signature_evidence",
+    "signature_rules_version",
     *DERIVED_COLUMNS,  # computed from the GitHub columns above, so refreshed with them
 )
 
@@ -141,11 +143,9 @@ def count_stored(repo_id: int, since: datetime) -> int:
 
 
 def count_ai(repo_id: int, since: datetime) -> int:
-    """PRs judged AI-assisted: by the LLM when it has decided, else by stage-1 signatures."""
+    """PRs judged AI-assisted (``metrics_queries.ai_condition``): signatures found, or the LLM said yes."""
     query = PullRequest.select().where(PullRequest.repo == repo_id, PullRequest.created_at >= since)
-    decided = query.where(PullRequest.is_ai_assisted == True).count()  # noqa: E712 (Peewee expression)
-    undecided = query.where(PullRequest.is_ai_assisted.is_null(), PullRequest.signature_tools != "[]").count()
-    return decided + undecided
+    return query.where(ai_condition()).count()
 
 
 def _detector_input(record: PullRequestRecord) -> PullRequestText:
@@ -167,7 +167,7 @@ def _detector_input(record: PullRequestRecord) -> PullRequestText:
     )
 
 
-def _pr_row(repo_id: int, record: PullRequestRecord, detection: Any) -> dict[str, Any]:
+def _pr_row(repo_id: int, record: PullRequestRecord, detection: Detection) -> dict[str, Any]:
     derived = derived_columns(
         record.created_at,
         record.merged_at,
@@ -201,12 +201,16 @@ def _pr_row(repo_id: int, record: PullRequestRecord, detection: Any) -> dict[str
         "review_count": record.review_count,
         "first_review_at": record.first_review_at,
         "signature_tools": list(detection.tools),
-        "signature_evidence": [
-            {"tool": e.tool, "marker": e.marker, "where": e.where, "excerpt": e.excerpt} for e in detection.evidence
-        ],
+        "signature_evidence": evidence_rows(detection),
+        "signature_rules_version": RULES_VERSION,
         "enrichment_status": EnrichmentStatus.PENDING,
         **derived,
     }
+
+
+def evidence_rows(detection: Detection) -> list[dict[str, str]]:
+    """What ``signature_evidence`` stores of a detection: one small dict per marker found."""
+    return [{"tool": e.tool, "marker": e.marker, "where": e.where, "excerpt": e.excerpt} for e in detection.evidence]
 
 
 def _save_reviews(records: list[PullRequestRecord], ids: dict[int, int]) -> None:

@@ -371,7 +371,7 @@ def _csv_row(row: PRRow) -> list[str | int]:
         _bool(row.merged_without_review),
         _bool(row.ai_assisted),
         row.ai_verdict_source,
-        ";".join(row.ai_tools),
+        ";".join(map(display_name, row.ai_tools)),
         row.enrichment_status,
     ]
 

@@ -19,66 +19,60 @@ from tformance.core.ai_detector import (
     detect_ai,
     detection_to_json,
 )
-from tformance.core.ai_signatures import AI_RULES, AUTOMATION_RULES, TEXT_SCOPES
+from tformance.core.ai_signatures import AI_RULES, AUTOMATION_RULES, REVIEW_SUMMARIES, TEXT_SCOPES
+from tformance.core.ai_tools import TOOLS, Tool
+from tformance.core.detection_eval import load_cases, score_by_kind
 from tformance.detect_command import pr_from_json, run
 
-CASES_PATH = Path(__file__).parent / "data" / "ai_eval_cases.jsonl"
+DATA = Path(__file__).parent / "data"
+REGRESSION_PATH = DATA / "ai_eval_cases.jsonl"  # the first set: every case must pass exactly
+REALWORLD_PATH = DATA / "ai_eval_realworld.jsonl"  # shapes real tools and people produce, hard cases too
+HELDOUT_PATH = DATA / "ai_eval_heldout.jsonl"  # written after the rules, scored before any rule saw them
 CLAUDE_FOOTER = "\N{ROBOT FACE} Generated with [Claude Code](https://claude.com/claude-code)"
 CLAUDE_TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
+KINDS = {"marker", "disclosure", "negation", "quoting", "decoy", "review_bot", "automation", "implicit"}
+
+REGRESSION = load_cases(REGRESSION_PATH)
+CASES = load_cases(REGRESSION_PATH, REALWORLD_PATH, HELDOUT_PATH)
 
 
-def _load_cases() -> list[dict[str, Any]]:
-    with CASES_PATH.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-CASES = _load_cases()
-
-
-def _scores(cases: list[dict[str, Any]]) -> dict[str, float]:
-    """Micro precision and recall over (case, tool) pairs, and over the PR verdict."""
-    tool_tp = tool_fp = tool_fn = pr_tp = pr_fp = pr_fn = 0
-    for case in cases:
-        detection = detect_ai(pr_from_json(case["pr"]))
-        expected, found = set(case["tools"]), set(detection.tools)
-        tool_tp += len(expected & found)
-        tool_fp += len(found - expected)
-        tool_fn += len(expected - found)
-        pr_tp += detection.is_ai_assisted and case["is_ai_assisted"]
-        pr_fp += detection.is_ai_assisted and not case["is_ai_assisted"]
-        pr_fn += case["is_ai_assisted"] and not detection.is_ai_assisted
-    return {
-        "tool_precision": tool_tp / (tool_tp + tool_fp) if tool_tp + tool_fp else 1.0,
-        "tool_recall": tool_tp / (tool_tp + tool_fn) if tool_tp + tool_fn else 1.0,
-        "pr_precision": pr_tp / (pr_tp + pr_fp) if pr_tp + pr_fp else 1.0,
-        "pr_recall": pr_tp / (pr_tp + pr_fn) if pr_tp + pr_fn else 1.0,
-    }
+def _detect(record: dict[str, Any]) -> Detection:
+    return detect_ai(pr_from_json(record))
 
 
 def test_eval_set_is_broad() -> None:
-    assert len(CASES) >= 70
+    assert len(CASES) >= 300
     assert len({case["id"] for case in CASES}) == len(CASES)
     covered = {tool for case in CASES for tool in case["tools"]}
     assert covered == set(AI_TOOLS), f"tools without a case: {set(AI_TOOLS) - covered}"
-    assert any(not case["is_ai_assisted"] for case in CASES)
-    assert any(not case["explicit"] for case in CASES)
+    assert {case["kind"] for case in CASES} == KINDS
     for case in CASES:
         assert case["is_ai_assisted"] == bool(case["tools"]), case["id"]
         assert set(case["tools"]) <= set(AI_TOOLS), case["id"]
         assert set(case.get("automation", [])) <= set(AUTOMATION_BOTS), case["id"]
 
 
-def test_precision_and_recall_on_explicit_markers() -> None:
-    explicit = _scores([case for case in CASES if case["explicit"]])
-    overall = _scores(CASES)
-    report = f"explicit={explicit} all={overall}"
-    assert all(value == 1.0 for value in explicit.values()), report
-    assert all(value == 1.0 for value in overall.values()), report
+def test_targets_on_explicit_markers_and_disclosures() -> None:
+    scores = score_by_kind(CASES, _detect)
+    explicit = scores["explicit"]
+    assert explicit.precision >= 0.97 and explicit.recall >= 0.95, explicit
+    # Nothing a person wrote "no AI" on, quoted, or named in passing counts.
+    for kind in ("negation", "quoting", "decoy"):
+        assert scores[kind].false_positives == 0, (kind, scores[kind])
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_no_review_bot_summary_counts_as_ai() -> None:
+    for case in CASES:
+        if case["kind"] == "review_bot":
+            detection = _detect(case["pr"])
+            assert set(detection.tools) == set(case["tools"]), case["id"]
+            # The summary is seen and set aside (a dependency bot's body is not read at all).
+            assert detection.review_bots or detection.automation, case["id"]
+
+
+@pytest.mark.parametrize("case", REGRESSION, ids=[case["id"] for case in REGRESSION])
 def test_eval_case_exact_tools(case: dict[str, Any]) -> None:
-    detection = detect_ai(pr_from_json(case["pr"]))
+    detection = _detect(case["pr"])
     evidence = [(e.tool, e.marker, e.where, e.excerpt) for e in detection.evidence]
     assert list(detection.tools) == case["tools"], evidence
     assert detection.is_ai_assisted == case["is_ai_assisted"]
@@ -87,6 +81,10 @@ def test_eval_case_exact_tools(case: dict[str, Any]) -> None:
 
 
 def test_every_ai_rule_names_a_known_tool_and_text_rules_have_needles() -> None:
+    for rule in (*AI_RULES, *AUTOMATION_RULES):
+        assert rule.source.strip(), f"{rule.tool}: {rule.marker} says nowhere where its marker comes from"
+    for block in REVIEW_SUMMARIES:
+        assert block.tool in AI_TOOLS and block.source.strip() and block.needles, block
     for rule in AI_RULES:
         assert rule.tool in AI_TOOLS, rule
         assert all(needle == needle.lower() for needle in rule.needles), rule
@@ -150,8 +148,14 @@ def test_huge_body_completes_quickly() -> None:
         "`" * 1_000_000,
         "```\n" * 250_000,
         "Co-authored-by: Claude " + "<" * 1_000_000,
+        "\n\n    x" * 200_000,
+        '"' * 1_000_000,
+        "<!-- ELLIPSIS_HIDDEN -->" * 40_000,
+        "Claude " * 140_000,
+        "> used Claude to write\n" * 40_000,
     ],
-    ids=["letters", "spaces", "trailers", "comments", "backticks", "fences", "brackets"],
+    ids=["letters", "spaces", "trailers", "comments", "backticks", "fences", "brackets"]
+    + ["indented", "quotes", "review-markers", "names", "blockquotes"],
 )
 def test_pathological_bodies_do_not_backtrack(body: str) -> None:
     started = time.perf_counter()
@@ -206,6 +210,7 @@ def test_detection_to_json_shape() -> None:
         "tools": ["copilot"],
         "evidence": [{"tool": "copilot", "marker": "copilot/ branch", "where": "branch", "excerpt": "copilot/fix-7"}],
         "automation": [],
+        "review_bots": [],
     }
     json.dumps(detection_to_json(detection))
 
@@ -233,7 +238,7 @@ def test_run_reads_json_lines_and_reports_bad_ones() -> None:
     assert out[2]["evidence"][0]["where"] == "commit 1 message"
     assert out[3]["tools"] == ["copilot"]
     assert out[4] == {"error": "line 7: not a JSON object"}
-    assert out[5] == {"is_ai_assisted": False, "tools": [], "evidence": [], "automation": []}
+    assert out[5] == {"is_ai_assisted": False, "tools": [], "evidence": [], "automation": [], "review_bots": []}
 
 
 def test_pr_from_json_tolerates_mistyped_fields() -> None:
@@ -249,3 +254,47 @@ def test_pr_from_json_tolerates_mistyped_fields() -> None:
     assert pr.labels == ("ai-generated",)
     assert [c.message for c in pr.commits] == ["ok"]
     assert detect_ai(pr).tools == ("ai_generic",)
+
+
+@pytest.mark.parametrize(
+    ("body", "tools"),
+    [
+        ("> I used Claude to write this config and it fails\n\nThe key was wrong.", ()),  # quoting a user
+        ("> [!NOTE]\n> This PR was written with Claude Code.", ("claude_code",)),  # an alert is the author's own
+        ("## AI Disclosure\n\nAI tools used: none", ()),
+        ("AI Disclosure: Claude Code was not used for this change.", ()),
+        ("Claude Code used: yes", ("claude_code",)),
+        ("AI: aider with gpt-4.1, every change reviewed", ("aider",)),  # the agent's model is not a second tool
+        ("Example:\n\n    Co-Authored-By: Claude <noreply@anthropic.com>\n", ()),  # an indented code block
+    ],
+)
+def test_disclosures_are_read_as_people_write_them(body: str, tools: tuple[str, ...]) -> None:
+    assert detect_ai(PullRequestText(body=body)).tools == tools
+
+
+def test_a_review_bot_summary_is_set_aside_and_the_author_tool_stands() -> None:
+    body = (
+        f"Adds export.\n\n{CLAUDE_FOOTER}\n\n<!-- This is an auto-generated description by cubic. -->\n"
+        "## Summary by cubic\nAdds export, written with care by cubic.\n"
+        "<!-- End of auto-generated description by cubic. -->"
+    )
+    out = detection_to_json(detect_ai(PullRequestText(body=body)))
+    assert (out["tools"], out["review_bots"]) == (["claude_code"], ["cubic"])
+    assert {e["tool"] for e in out["evidence"]} == {"claude_code"}
+
+
+# Names people have too: these count with the tool's own address or a qualifier ("Devin AI").
+PERSON_NAMES = {"Devin", "Jules", "Cody"}
+
+
+@pytest.mark.parametrize("tool", [t for t in TOOLS if t.id != "ai_generic" and t.name not in PERSON_NAMES], ids=str)
+def test_a_trailer_naming_a_known_tool_counts_whatever_its_address(tool: Tool) -> None:
+    message = f"Fix the parser\n\nCo-authored-by: {tool.name} <someone@unfamiliar.example>"
+    found = detect_ai(PullRequestText(commits=(CommitText(message),))).tools
+    assert found == (tool.id,) or (tool.id == "claude" and found == ("claude_code",)), found
+
+
+@pytest.mark.parametrize("name", sorted(PERSON_NAMES) + ["Claude Dubois", "Devin Patel"])
+def test_a_person_with_a_tools_name_is_a_person(name: str) -> None:
+    message = f"Fix the parser\n\nCo-authored-by: {name} <{name.split()[0].lower()}@corp.example>"
+    assert detect_ai(PullRequestText(commits=(CommitText(message),))).tools == ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tformance.core.ai_signatures import AI_TOOLS
+from tformance.core.ai_tools import AI_TOOLS
 from tformance.core.llm_prompt import (
     BODY_CHAR_BUDGET,
     PROMPT_VERSION,

@@ -6,7 +6,7 @@ The team (created times from Monday 2025-03-03 09:00 UTC, ISO week 2025-W10):
     web#1     alice              +0d      +2h     +1h            5  1        LLM yes (claude_code)
     web#2     alice              +1d      +10h    +4h           50  2        LLM no
     web#3     bob                +2d      +4h     -            150  0        pending, signature copilot
-    api#1     bob                +7d      +30h    +2h          600  3        LLM no despite signature
+    api#1     bob                +7d      +30h    +2h          600  3        LLM no, no signature
     api#2     carol (closed)     +8d      -       +6h         1500  0        pending, no signature
     api#3     carol (open)       +9d      -       -             99  0        LLM yes (cursor)
     web#4     dependabot (bot)   +10d     +1h     -              2  0        LLM no: automation
@@ -43,7 +43,7 @@ from tformance.core.metrics import (
 )
 from tformance.core.models import DERIVED_COLUMNS, PullRequest, Repository, Review, SyncStatus, derived_columns
 from tformance.core.pr_records import PullRequestRecord, ReviewRecord
-from tformance.core.pr_store import save_pull_requests
+from tformance.core.pr_store import count_ai, save_pull_requests
 
 T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
 SYNCED = datetime(2025, 3, 31, 12, tzinfo=UTC)
@@ -132,7 +132,6 @@ def seed_team() -> None:
         review_after=2,
         size=600,
         reviews=3,
-        signatures=("cursor",),
     )
     add_pr(api, 2, author="carol", created=T0 + 8 * day, closed_after=5, review_after=6, size=1500, ai=None)
     add_pr(api, 3, author="carol", created=T0 + 9 * day, size=99, ai=True, signatures=("copilot",), tools=("cursor",))
@@ -186,8 +185,8 @@ def test_size_median_p90_and_buckets(team):
 
 
 def test_ai_adoption_uses_the_llm_verdict_then_signatures(team):
-    # AI: web#1 (LLM), web#3 (pending, signature), api#3 (LLM), web#5 (LLM); api#1 has a
-    # signature but the LLM said no.
+    # AI: web#1 (LLM), web#3 (pending, signature), api#3 (LLM), web#5 (LLM); the LLM said no
+    # to api#1.
     assert (team.totals.ai_assisted, team.totals.ai_share) == (4, 0.5)
     assert [(t.tool, t.prs) for t in team.ai_by_tool] == [("copilot", 2), ("claude_code", 1), ("cursor", 1)]
     assert [(m.month, m.prs, m.ai_assisted, m.share) for m in team.ai_by_month] == [("2025-03", 8, 4, 0.5)]
@@ -365,7 +364,8 @@ def test_sql_verdict_agrees_with_the_python_rule(team):
 
 @pytest.mark.parametrize(
     ("llm", "signatures", "expected"),
-    [(True, [], True), (False, ["copilot"], False), (None, ["copilot"], True), (None, [], False)],
+    # A signature wins over the LLM's "no": it may have been found after the LLM judged the PR.
+    [(True, [], True), (False, ["copilot"], True), (None, ["copilot"], True), (None, [], False), (False, [], False)],
 )
 def test_ai_verdict(llm, signatures, expected):
     assert ai_verdict(llm, signatures) is expected
@@ -812,3 +812,16 @@ def test_the_comparison_says_when_there_is_no_clear_difference(db):
     assert difference.enough_data and not difference.clear
     assert difference.low < 0 < difference.high
     assert difference == expected_difference(list(list_prs()))
+
+
+def test_a_signature_found_after_the_llm_said_no_wins(db):
+    web = add_repo("acme/web")
+    add_pr(web, 1, merged_after=2, size=10, ai=False, signatures=("claude_code",))
+    add_pr(web, 2, created=T0 + timedelta(hours=1), merged_after=2, size=10, ai=False)
+    report = compute_report(now=NOW)
+    assert (report.totals.ai_assisted, [(t.tool, t.prs) for t in report.ai_by_tool]) == (1, [("claude_code", 1)])
+    assert (report.ai_vs_human.ai.prs, report.ai_vs_human.human.prs) == (1, 1)
+    rows = {row.number: row for row in list_prs()}
+    assert (rows[1].ai_assisted, rows[1].ai_verdict_source) == (True, "signatures")
+    assert (rows[2].ai_assisted, rows[2].ai_verdict_source) == (False, "llm")
+    assert count_ai(web.id, T0 - timedelta(days=1)) == 1

@@ -80,7 +80,7 @@ def test_csv_has_a_header_and_one_row_per_pr(team):
         "5",
         "XS",
         "true",
-        "claude_code",
+        "Claude Code",  # people read the CSV in a spreadsheet: display names, as in the app
     )
     assert first["merged_without_review"] == "false"
 
@@ -164,3 +164,10 @@ def test_pseudonyms_are_stable_across_runs(team):
     for name in ("alice", "bob", "carol"):
         assert first.login(name) == second.login(name) == first.login(name.upper())
     assert len({first.login(name) for name in ("alice", "bob", "carol")}) == 3
+
+
+def test_people_read_tool_names_and_json_keeps_ids(team):
+    text, page = render_text(team, console_width=100), render_html(team, list_prs())
+    for output in (text, page):
+        assert "Claude Code" in output and "claude_code" not in output
+    assert "claude_code" in json.dumps(report_to_json(team))

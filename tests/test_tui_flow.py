@@ -24,6 +24,7 @@ from tests.snapshot_apps.support import (
     sync_into,
 )
 from tformance.core import paths
+from tformance.core.ai_detector import RULES_VERSION
 from tformance.core.database import close_database, open_database
 from tformance.core.fakes import Fault
 from tformance.core.fakes.groq_fake import FakeGroq
@@ -307,3 +308,24 @@ async def test_later_launches_open_the_dashboard_and_summaries_fill_in(tmp_path:
 def _screen_text(app) -> str:
     """What a person reads on the screen (notifications included), as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_a_resync_in_the_app_judges_stored_prs_by_the_current_rules(tmp_path: Path, small_synced: Path) -> None:
+    database = copy_database(small_synced, tmp_path / "t.db")
+    open_database(database)
+    try:
+        stored = PullRequest.update(signature_rules_version="1.older").execute()
+    finally:
+        close_database()
+    app = app_for(services_for(database, fake_github()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, DashboardScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        await wait_for_screen(pilot, DashboardScreen)
+    open_database(database)
+    try:
+        current = PullRequest.select().where(PullRequest.signature_rules_version == RULES_VERSION).count()
+        assert stored and current == PullRequest.select().count()
+    finally:
+        close_database()

@@ -80,11 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--anonymize", action="store_true", help="replace logins and repo names consistently")
     report.add_argument("--output", "-o", help="write to this file instead of stdout")
 
-    sub.add_parser(
+    detect = sub.add_parser(
         "detect",
         help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)",
         description="Read one PR per JSON line on stdin and print the AI signatures found, one line each.",
     )
+    detect.add_argument(
+        "--rescan", action="store_true", help="instead, judge the stored PRs again with these rules (no refetch)"
+    )
+    detect.add_argument(
+        "--all", action="store_true", help="with --rescan: every PR, not only those judged by older rules"
+    )
+    detect.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL (with --rescan)")
+    detect.add_argument("--demo", dest="sub_demo", action="store_true", help="rescan the demo database")
     return parser
 
 
@@ -136,6 +144,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .enrich_command import run_enrich
 
         return run_enrich(args)
+    if args.command == "detect" and args.all and not args.rescan:
+        raise UsageError("--all goes with --rescan: `tformance detect --rescan --all`")
+    if args.command == "detect" and args.rescan:
+        from .rescan_command import run_rescan
+
+        return run_rescan(args)
     if args.command == "detect":
         from .detect_command import run
 

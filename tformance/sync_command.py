@@ -27,6 +27,7 @@ from .core.models import Repository
 from .core.pr_store import DatabaseThread
 from .core.services import Services, build_services
 from .core.settings import Settings, demo_settings
+from .core.signature_rescan import rescan_at_sync_start
 from .core.sync_estimate import estimate, rough_duration
 from .core.sync_service import SyncService
 from .terminal_progress import TerminalProgress, results_table
@@ -123,6 +124,8 @@ async def _sync(
 ) -> tuple[SyncFinished, EnrichmentSummary | None]:
     db = DatabaseThread()
     try:
+        if notice := await db.run(rescan_at_sync_start):
+            console.print(notice.text, markup=False, highlight=False)
         async with services.github(token) as github:
             info = await github.viewer()
             name = f" ({info.name})" if info.name else ""

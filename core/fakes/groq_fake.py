@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from tformance.core.ai_detector import CommitText, PullRequestText, detect_ai
-from tformance.core.ai_signatures import AI_TOOLS
+from tformance.core.ai_tools import AI_TOOLS
 
 from . import http_serving
 from .http_serving import CountsInFlight, FakeResponse, FakeTransport

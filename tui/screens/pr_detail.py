@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ...core.metrics_types import ai_verdict, ai_verdict_source
 from ..formatting import count, plural, tool_label
 from ..safe_text import clean
 from ..store_queries import PullRequestDetail, pull_request_detail
@@ -38,8 +39,9 @@ def describe_pull_request(pr: PullRequestDetail) -> Content:
 
     parts += [("\n\nAI assistance\n", "bold $text-primary")]
     tools = pr.ai_tools or pr.signature_tools
-    decided = pr.is_ai_assisted if pr.is_ai_assisted is not None else bool(pr.signature_tools)
-    source = "the LLM's verdict" if pr.is_ai_assisted is not None else "signatures found in the PR"
+    decided = ai_verdict(pr.is_ai_assisted, pr.signature_tools)
+    by_llm = ai_verdict_source(pr.is_ai_assisted, pr.signature_tools) == "llm"
+    source = "the LLM's verdict" if by_llm else "signatures found in the PR"
     if decided:
         names = ", ".join(clean(tool_label(tool)) for tool in tools) or "tool unknown"
         parts.append(f"AI-assisted ({names}), by {source}.")

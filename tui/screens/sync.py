@@ -30,6 +30,7 @@ from ...core.events import (
     SyncFinished,
     SyncStarted,
 )
+from ...core.signature_rescan import rescan_at_sync_start
 from ...core.sync_estimate import estimate
 from ...core.sync_service import SyncService
 from ..error_text import explain
@@ -134,6 +135,8 @@ class SyncScreen(Screen[None]):
             for repo, stored in (await app.db.run(stored_in_range, repos, start)).items():
                 self._row_for(repo).start_from(stored)
             self._refresh_overall()
+            if notice := await app.db.run(rescan_at_sync_start):
+                self.buffer.put(run, notice)
             async with app.services.github(app.token) as github:
                 service = SyncService(
                     github,

@@ -1,0 +1,25 @@
+"""`tformance detect --rescan`: judge the stored PRs again with this version's detection rules."""
+
+from __future__ import annotations
+
+import argparse
+
+from .cli import EXIT_OK
+from .core.ai_detector import RULES_VERSION
+from .core.database import open_database
+from .core.settings import Settings
+from .core.signature_rescan import rescan_signatures
+
+
+def run_rescan(args: argparse.Namespace) -> int:
+    """Re-evaluate the stored PRs from their stored text (no GitHub call) and say what changed."""
+    settings = Settings.from_env().with_(demo=args.demo)
+    if args.db:
+        settings = settings.with_(database=args.db)
+    open_database(settings.database_location())
+    result = rescan_signatures(every_pr=args.all)
+    print(
+        f"Re-evaluated {result.rescanned:,} PRs with detection rules {RULES_VERSION}: "
+        f"{result.verdicts_changed:,} changed verdict, {result.tools_changed:,} changed tools."
+    )
+    return EXIT_OK
