@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .errors import LLMBadAnswer, LLMUnavailable
+from .database import write_transaction
+from .errors import DatabaseError, LLMBadAnswer, LLMUnavailable
 from .events import EnrichmentProgress, EnrichmentStopped, EventSink, Notice, ignore_events
 from .llm_answers import PRAnswer, final_verdict, parse_answers
 from .llm_client import LLMClient, LLMNoKey, LLMNotFound, build_llm_client
 from .llm_cost import TokenUsage, format_cost, usage_cost
 from .llm_prompt import PROMPT_VERSION, PRInput, plan_requests, prepare, request_body, signals_from_evidence
-from .models import Commit, EnrichmentStatus, PullRequest, Repository, SchemaInfo, db_proxy
+from .models import Commit, EnrichmentStatus, PullRequest, Repository, SchemaInfo
 from .pr_store import DatabaseThread
 from .settings import DEFAULT_LLM_MODEL, Settings
 
@@ -150,7 +151,7 @@ def store_answers(
     unit: Sequence[PRInput], answers: dict[int, PRAnswer], failed: Collection[int], version: str = PROMPT_VERSION
 ) -> None:
     """Write one unit's results in one transaction; PRs neither answered nor failed stay pending."""
-    with db_proxy.atomic():
+    with write_transaction():
         for pr in unit:
             answer = answers.get(pr.id)
             if answer is None:
@@ -191,7 +192,7 @@ def load_batch_state() -> dict[str, Any] | None:
 
 def save_batch_state(state: dict[str, Any] | None) -> None:
     """Remember the outstanding batch job (or forget it with None)."""
-    with db_proxy.atomic():
+    with write_transaction():
         SchemaInfo.delete().where(SchemaInfo.key == BATCH_STATE_KEY).execute()
         if state is not None:
             SchemaInfo.create(key=BATCH_STATE_KEY, value=json.dumps(state, separators=(",", ":")))
@@ -279,8 +280,8 @@ class Enricher:
         tasks: set[asyncio.Task[None]] = set()
         try:
             await self._loop_units(llm, fetch_done, tasks)
-        except asyncio.CancelledError:
-            raise
+        except (asyncio.CancelledError, DatabaseError):
+            raise  # a full or damaged database is the sync's failure too: say it once, where it is handled
         except Exception as error:  # the LLM stage must never take the sync down with it
             log.exception("LLM enrichment failed")
             llm.governor.stop(LLMUnavailable(f"unexpected error in the LLM stage ({type(error).__name__})"))

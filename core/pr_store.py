@@ -7,14 +7,16 @@ event loop never blocks on SQLite.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
-from peewee import EXCLUDED, Case, fn
+from peewee import EXCLUDED, Case, OperationalError, fn
 
 from .ai_detector import CommitText, PullRequestText, detect_ai
+from .database import database_errors, write_transaction
 from .github_client import RepoInfo
 from .models import (
     DERIVED_COLUMNS,
@@ -23,12 +25,13 @@ from .models import (
     PullRequest,
     Repository,
     Review,
-    db_proxy,
     derived_columns,
 )
 from .pr_records import PullRequestRecord
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+BUSY_ATTEMPTS = 3  # each waits SQLite's busy timeout (10 s) for the other writer
 UPSERT_CHUNK = 100
 
 # Columns GitHub owns: refreshed on every upsert. The AI and LLM columns are ours and kept.
@@ -76,10 +79,27 @@ class DatabaseThread:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tformance-db")
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)
+        """``func(*args)`` on the database thread; a database failure comes back as one ``DatabaseError``."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, _translated, func, *args)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+
+
+def _translated(func: Callable[..., T], *args: Any) -> T:
+    """Run ``func``, again if another writer kept the database busy past SQLite's busy timeout.
+
+    Every function run here is one transaction or one statement, so running it again is safe.
+    """
+    with database_errors():
+        for attempt in range(1, BUSY_ATTEMPTS + 1):
+            try:
+                return func(*args)
+            except OperationalError as error:
+                if attempt == BUSY_ATTEMPTS or "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                log.info("database busy, trying again (%d of %d)", attempt, BUSY_ATTEMPTS)
+    raise AssertionError("unreachable")
 
 
 def ensure_repository(full_name: str, info: RepoInfo | None = None) -> Repository:
@@ -110,7 +130,7 @@ def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_
     """
     records = list(records)
     ai_found = 0
-    with db_proxy.atomic():
+    with write_transaction():
         rows = []
         for record in records:
             detection = detect_ai(_detector_input(record))

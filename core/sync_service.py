@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from . import pr_store, signals
 from .dates import calculate_sync_date_range, start_of_day_utc, utc_now
-from .errors import GitHubAuthError, GitHubError
+from .errors import DatabaseError, GitHubAuthError, GitHubError
 from .events import (
     EventSink,
     Notice,
@@ -115,7 +115,7 @@ class SyncService:
             for task in tasks:
                 task.cancel()
             outcome = await asyncio.gather(*tasks, return_exceptions=True)
-            auth = next((r for r in outcome if isinstance(r, GitHubAuthError)), None)
+            auth = next((r for r in outcome if isinstance(r, GitHubAuthError | DatabaseError)), None)
             if auth is not None:
                 raise auth from None
             raise
@@ -170,8 +170,8 @@ class SyncService:
         async with slots:
             try:
                 await self._sync_repo(state, since, run_started)
-            except GitHubAuthError:
-                raise
+            except (GitHubAuthError, DatabaseError):
+                raise  # a rejected token or a full or damaged database stops every repo, not just this one
             except asyncio.CancelledError:
                 await self.db.run(
                     pr_store.save_repository,

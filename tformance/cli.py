@@ -1,6 +1,7 @@
 """The `tformance` command: the TUI by default, plus headless `sync`, `report`, `detect` and `enrich`.
 
-Exit codes: 0 success, 1 some repo failed, 2 bad usage or a rejected token, 130 interrupted.
+Exit codes: 0 success, 1 some repo failed (or the disk is full), 2 bad usage, a rejected token, a
+database that cannot be used or one already being synced, 130 interrupted.
 Every failure prints one line on stderr, never a traceback.
 """
 
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from .core.errors import DatabaseError, SettingsError, TformanceError
+from .core.errors import DatabaseError, DatabaseFull, SettingsError, TformanceError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -90,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tformance: interrupted; progress is saved, run the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except DatabaseFull as error:
+        print(f"tformance: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except (UsageError, SettingsError, DatabaseError) as error:
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -98,8 +102,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except TformanceError as error:
+        from .core.sync_lock import SyncLocked
+
         print(f"tformance: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE if isinstance(error, SyncLocked) else EXIT_FAILED
+    except Exception as error:
+        # A database failure outside the paths that translate it (a damaged page found mid-report).
+        failure = _database_failure(error)
+        if failure is None:
+            raise
+        print(f"tformance: {failure}", file=sys.stderr)
+        return EXIT_FAILED if isinstance(failure, DatabaseFull) else EXIT_USAGE
+
+
+def _database_failure(error: Exception) -> DatabaseError | None:
+    import sqlite3
+
+    import peewee
+
+    if not isinstance(error, peewee.PeeweeException | sqlite3.Error):
+        return None
+    from .core.database import database_failure
+
+    return database_failure(error)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

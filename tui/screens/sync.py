@@ -30,6 +30,7 @@ from ...core.events import (
     SyncFinished,
     SyncStarted,
 )
+from ...core.sync_lock import SyncLock
 from ...core.sync_service import SyncService
 from ..error_text import explain
 from ..event_buffer import EventBuffer
@@ -119,7 +120,9 @@ class SyncScreen(Screen[None]):
         app = self.app
         settings = app.services.settings
         finished: SyncFinished | None = None
+        lock = SyncLock(app.services.database_location())
         try:
+            lock.acquire()  # one sync per database, across processes: a second one says who holds it
             async with app.services.github(app.token) as github:
                 service = SyncService(
                     github,
@@ -139,6 +142,8 @@ class SyncScreen(Screen[None]):
             self.buffer.put(run, Notice(f"The sync stopped: {explain(error)}", "error"))
             for repo in repos:
                 self.buffer.put(run, RepoFinished(repo, False, 0, explain(error)))
+        finally:
+            lock.release()
         self.post_message(SyncCompleted(finished or SyncFinished(()), run))
         return finished
 
