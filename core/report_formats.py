@@ -30,6 +30,7 @@ from .metrics import (
     iso_utc,
     list_prs,
 )
+from .safe_text import spreadsheet_cell, strip_controls
 
 NO_DATA = "no data"
 TEXT_TABLE_ROWS = 15  # authors and repos shown by the text summary; JSON and CSV have all
@@ -86,7 +87,7 @@ def render_text(report: TeamReport, console_width: int = 100) -> str:
     if not report.has_data:
         console.print(Text("\nNo pull requests match this selection: nothing to measure yet."))
         console.print(_health_text(report))
-        return buffer.getvalue()
+        return strip_controls(buffer.getvalue())
 
     sections: list[RenderableType] = [
         _summary_table(report),
@@ -101,7 +102,7 @@ def render_text(report: TeamReport, console_width: int = 100) -> str:
         console.print()
         console.print(section)
     console.print(_health_text(report))
-    return buffer.getvalue()
+    return strip_controls(buffer.getvalue())
 
 
 def _period_line(report: TeamReport) -> str:
@@ -273,8 +274,8 @@ def render_csv(filters: ReportFilter | None, out: TextIO, *, anonymizer: Anonymi
     """Write a header and one row per PR ``filters`` selects to ``out``; return the row count.
 
     Times are ISO 8601 UTC, hours have 2 decimals, booleans are ``true``/``false``, tools
-    are joined with ``;``. Text a spreadsheet would run as a formula (starting with = + -
-    @) gets a leading ``'``.
+    are joined with ``;``. Terminal control bytes are removed from every cell, and text a
+    spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading ``'``.
     """
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -282,7 +283,7 @@ def render_csv(filters: ReportFilter | None, out: TextIO, *, anonymizer: Anonymi
     for row in list_prs(filters):
         if anonymizer is not None:
             row = anonymizer.pr(row)
-        writer.writerow(_csv_row(row))
+        writer.writerow([spreadsheet_cell(cell) for cell in _csv_row(row)])  # the output edge: every cell
         count += 1
     return count
 
@@ -317,8 +318,7 @@ def _csv_row(row: PRRow) -> list[str | int]:
 
 
 def _cell_text(value: str) -> str:
-    # Spreadsheets run cells starting with these as formulas (CSV injection).
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return str(spreadsheet_cell(value))  # every cell goes through it again at the edge; harmless twice
 
 
 def _bool(value: bool) -> str:
@@ -418,7 +418,7 @@ svg .bar{fill:#2f81f7}svg .axis{font-size:11px;fill:#59636e}.none{color:#59636e}
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(strip_controls(str(value)), quote=True)
 
 
 def _chart_section(

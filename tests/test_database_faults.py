@@ -3,7 +3,10 @@ damaged and odd files. Each ends in one line a person can act on, an exit code, 
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -280,3 +283,60 @@ def test_a_new_database_is_private_to_its_user(tmp_path, served_fake):
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
     for path in db.parent.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_saving_the_token_replaces_a_planted_symlink_instead_of_writing_through_it(tmp_path):
+    from tformance.core import paths
+    from tformance.core.token_store import load_token, save_token
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file\n")
+    config = paths.config_dir()
+    (config / "github_token").symlink_to(victim)
+    saved = save_token("ghp_secret")
+    assert victim.read_text() == "someone else's file\n", "the symlink was not followed"
+    assert not saved.is_symlink() and stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert load_token() == "ghp_secret"
+    assert [p.name for p in config.iterdir()] == ["github_token"], "no temporary file left behind"
+
+
+def test_an_existing_open_config_and_data_directory_is_tightened(tmp_path):
+    import platformdirs
+
+    from tformance.core import paths
+
+    for where in (platformdirs.user_config_dir("tformance"), platformdirs.user_data_dir("tformance")):
+        os.makedirs(where, mode=0o755, exist_ok=True)
+        os.chmod(where, 0o755)
+    assert stat.S_IMODE(paths.config_dir().stat().st_mode) == 0o700
+    assert stat.S_IMODE(paths.default_database_path().parent.stat().st_mode) == 0o700
+
+
+# -- exports safe to open ------------------------------------------------------------------
+
+HOSTILE_TITLE = '\x1b]0;owned\x07\x1b[2J=HYPERLINK("http://evil")\x00\x9b31m\x7f\x08 done'
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def test_exports_carry_no_terminal_controls_and_no_spreadsheet_formulas(tmp_path, served_fake):
+    _, url = served_fake
+    db = _synced_database(tmp_path, url, DOCS)
+    with sqlite3.connect(db) as connection:
+        connection.execute("update pull_request set title = ? where number = (select min(number) from pull_request)",
+                           (HOSTILE_TITLE,))  # fmt: skip
+        connection.execute("update pull_request set author_login = '+SUM(A1:A9)' where author_login is not null")
+    outputs = {}
+    for fmt in ("text", "csv", "html"):
+        target = tmp_path / f"report.{fmt}"
+        result = tformance("report", "--db", str(db), "--format", fmt, "-o", str(target))
+        assert result.returncode == 0, result.stderr
+        outputs[fmt] = target.read_bytes().decode("utf-8")
+        assert not _UNSAFE.search(outputs[fmt]), f"a control byte reached the {fmt} report"
+    rows = list(csv.reader(io.StringIO(outputs["csv"])))
+    titles = [row[2] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://evil")31m done' in titles
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row)
+    assert "'+SUM(A1:A9)" in {row[4] for row in rows[1:]}
+    assert "=HYPERLINK(&quot;http://evil&quot;)31m done" in outputs["html"]
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from pull_request where title = ?", (HOSTILE_TITLE,)).fetchone()[0]
