@@ -45,3 +45,13 @@ async def run_sync(fake: FakeGitHub, repos: list[str], *, months: int = 12, even
             return await service.run(repos, months)
     finally:
         db.close()
+
+
+def cli_env(github_url: str, groq_url: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a `tformance` subprocess syncing from the served fakes (Groq too if given)."""
+    from tformance.core.fakes.groq_fake import DEMO_GROQ_KEY
+
+    env = {"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": github_url, **extra}
+    if groq_url is not None:
+        env.update(GROQ_API_KEY=DEMO_GROQ_KEY, GROQ_BASE_URL=groq_url)
+    return env

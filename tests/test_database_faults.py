@@ -18,18 +18,13 @@ import pytest
 
 from tformance.core.database import close_database, open_database
 from tformance.core.errors import DatabaseFull
-from tformance.core.fakes.demo_org import DEMO_TOKEN
 from tformance.core.sync_lock import SyncLock, SyncLocked
 
-from .sync_helpers import expected_in_range, make_fake, run_sync
+from .sync_helpers import cli_env, expected_in_range, make_fake, run_sync
 from .test_cli_sync import one_line, tformance
 
 DOCS = "acme-robotics/docs"
 FLEET = "acme-robotics/fleet-console"
-
-
-def _env(url: str, **extra: str) -> dict[str, str]:
-    return {"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": url, **extra}
 
 
 def _numbers(db_path) -> list[tuple[int, int]]:
@@ -40,7 +35,7 @@ def _numbers(db_path) -> list[tuple[int, int]]:
 def _synced_database(tmp_path, url: str, *repos: str):
     db = tmp_path / "t.db"
     args = [arg for repo in repos for arg in ("--repo", repo)]
-    result = tformance("sync", *args, "--db", str(db), "--no-llm", env=_env(url))
+    result = tformance("sync", *args, "--db", str(db), "--no-llm", env=cli_env(url))
     assert result.returncode == 0, result.stderr
     return db
 
@@ -54,12 +49,12 @@ def test_a_second_sync_of_one_database_exits_2_naming_the_first_and_touches_noth
     before = db.read_bytes()
     requests = len(fake.requests)
     with SyncLock(db):  # this test process is the sync "already running"
-        second = tformance("sync", "--db", str(db), "--no-llm", env=_env(url))
+        second = tformance("sync", "--db", str(db), "--no-llm", env=cli_env(url))
     assert second.returncode == 2
     line = one_line(second)
     assert f"another sync of this database is running (pid {os.getpid()}, since " in line
     assert db.read_bytes() == before and len(fake.requests) == requests, "no state touched, nothing fetched"
-    assert tformance("sync", "--db", str(db), "--no-llm", env=_env(url)).returncode == 0, "free again once released"
+    assert tformance("sync", "--db", str(db), "--no-llm", env=cli_env(url)).returncode == 0, "free again once released"
 
 
 def test_two_syncs_started_together_do_the_work_once(tmp_path, served_fake):
@@ -67,7 +62,7 @@ def test_two_syncs_started_together_do_the_work_once(tmp_path, served_fake):
     fake.latency_per_request = 0.05
     db = tmp_path / "t.db"
     command = [sys.executable, "-m", "tformance", "sync", "--repo", FLEET, "--db", str(db), "--no-llm"]
-    env = {**os.environ, **_env(url, TFORMANCE_PAGE_SIZE="20")}
+    env = {**os.environ, **cli_env(url, TFORMANCE_PAGE_SIZE="20")}
     first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while not (db.parent / "t.db.sync-lock").exists() and time.monotonic() < deadline:
@@ -134,11 +129,9 @@ def test_a_report_reads_while_another_process_holds_the_write_lock(tmp_path, ser
     writer.execute("BEGIN IMMEDIATE")  # a sync in the middle of storing a page
     writer.execute("update repository set sync_progress = 42")
     try:
-        started = time.monotonic()
-        for fmt in ("text", "json", "csv"):
+        for fmt in ("text", "json", "csv"):  # a report that wrote would wait, then fail "locked"
             result = tformance("report", "--db", str(db), "--format", fmt)
             assert result.returncode == 0, result.stderr
-        assert time.monotonic() - started < 9, "no report waited for the writer (busy timeout is 10 s)"
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -189,7 +182,7 @@ def test_a_full_small_filesystem_is_one_line_exit_1_and_the_sync_resumes_once_mo
 ):
     fake, url = served_fake
     db = small_filesystem / "t.db"
-    full = tformance("sync", "--repo", FLEET, "--repo", DOCS, "--db", str(db), "--no-llm", env=_env(url))
+    full = tformance("sync", "--repo", FLEET, "--repo", DOCS, "--db", str(db), "--no-llm", env=cli_env(url))
     assert full.returncode == 1
     assert "Traceback" not in full.stderr and "cannot rollback" not in full.stderr
     errors = [line for line in full.stderr.splitlines() if line.startswith("tformance:")]
@@ -202,7 +195,7 @@ def test_a_full_small_filesystem_is_one_line_exit_1_and_the_sync_resumes_once_mo
         source = small_filesystem / f"t.db{suffix}"
         if source.exists():
             moved.with_name(f"moved.db{suffix}").write_bytes(source.read_bytes())
-    resumed = tformance("sync", "--db", str(moved), "--no-llm", env=_env(url))
+    resumed = tformance("sync", "--db", str(moved), "--no-llm", env=cli_env(url))
     assert resumed.returncode == 0, resumed.stderr
     numbers = _numbers(moved)
     assert len(numbers) == len(set(numbers))
@@ -279,7 +272,7 @@ def test_report_onto_a_read_only_place_is_one_line_and_keeps_the_old_file(tmp_pa
 def test_a_new_database_is_private_to_its_user(tmp_path, served_fake):
     _, url = served_fake
     db = tmp_path / "private" / "t.db"
-    assert tformance("sync", "--repo", DOCS, "--db", str(db), "--no-llm", env=_env(url)).returncode == 0
+    assert tformance("sync", "--repo", DOCS, "--db", str(db), "--no-llm", env=cli_env(url)).returncode == 0
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
     for path in db.parent.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
