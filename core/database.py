@@ -52,8 +52,16 @@ def _add_derived_columns(database: pw.Database) -> None:
         last_id = rows[-1][0]
 
 
+def _index_pull_request_node_ids(database: pw.Database) -> None:
+    """Schema 2 -> 3: an index on PullRequest's node id, so storing a page can tell in one lookup
+    whether its PRs already belong to another row (the same repository under its old name)."""
+    table = PullRequest._meta.table_name
+    if not any(index.columns == ["github_id"] for index in database.get_indexes(table)):
+        migrate(SchemaMigrator.from_database(database).add_index(table, ("github_id",), False))
+
+
 # Upgrade steps: version N -> N+1. Each takes the open database. Add one per schema change.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _add_derived_columns}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _add_derived_columns, 2: _index_pull_request_node_ids}
 
 
 def _update_by_id(

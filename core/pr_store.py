@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -116,6 +117,50 @@ def ensure_repository(full_name: str, info: RepoInfo | None = None) -> Repositor
     return repo
 
 
+@dataclass(frozen=True)
+class TrackedRepo:
+    """One tracked repository as ``tformance repos`` lists it."""
+
+    full_name: str
+    status: str
+    prs: int
+    last_synced_at: datetime | None
+    error: str | None
+
+
+def tracked_repositories() -> list[TrackedRepo]:
+    """Every tracked repository with its sync status and stored PR count, by name."""
+    counts = dict(PullRequest.select(PullRequest.repo, fn.COUNT(PullRequest.id)).group_by(PullRequest.repo).tuples())
+    return [
+        TrackedRepo(repo.full_name, repo.sync_status, counts.get(repo.id, 0), repo.last_synced_at, repo.sync_error)
+        for repo in Repository.select().order_by(fn.LOWER(Repository.full_name))
+    ]
+
+
+def remove_repository(full_name: str) -> int | None:
+    """Untrack ``OWNER/NAME`` (case-insensitive) and delete its PRs with their reviews, commits and
+    everything else that refers to it, in one transaction. Returns the PRs deleted, None if not tracked."""
+    with write_transaction():
+        repo = Repository.get_or_none(fn.LOWER(Repository.full_name) == full_name.lower())
+        if repo is None:
+            return None
+        prs = PullRequest.select().where(PullRequest.repo == repo.id).count()
+        repo.delete_instance(recursive=True)  # every model with a foreign key to it, whoever added it
+    return prs
+
+
+def untrack_if_never_synced(repo_id: int) -> bool:
+    """Forget a repository that was never synced and has no PRs (a typo'd name GitHub does not know)."""
+    with write_transaction():
+        repo = Repository.get_or_none(Repository.id == repo_id)
+        if repo is None or repo.last_synced_at is not None or repo.backfill_cursor:
+            return False
+        if PullRequest.select().where(PullRequest.repo == repo_id).exists():
+            return False
+        repo.delete_instance(recursive=True)
+    return True
+
+
 def save_repository(repo: Repository, fields: dict[str, Any]) -> None:
     """Update some fields of a repo row (and the in-memory object)."""
     for key, value in fields.items():
@@ -131,6 +176,7 @@ def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_
     records = list(records)
     ai_found = 0
     with write_transaction():
+        _adopt_renamed(repo_id, [record.github_id for record in records])
         rows = []
         for record in records:
             detection = detect_ai(_detector_input(record))
@@ -154,6 +200,33 @@ def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_
         if repo_fields:
             Repository.update(**repo_fields).where(Repository.id == repo_id).execute()
     return ai_found
+
+
+def _adopt_renamed(repo_id: int, pr_ids: list[str]) -> None:
+    """Fold into ``repo_id`` any other tracked row holding these PRs (matched by GitHub's node ids).
+
+    A PR's node id belongs to one repository for good, so another row holding it is the same
+    repository under its old name (renamed or transferred): its PRs move here and the old row goes,
+    so the repository is stored and listed once.
+    """
+    if not pr_ids:
+        return
+    others = (
+        PullRequest.select(PullRequest.repo)
+        .where(PullRequest.github_id.in_(pr_ids), PullRequest.repo != repo_id)
+        .distinct()
+        .tuples()
+    )
+    for (old_id,) in list(others):
+        here = PullRequest.select(PullRequest.number).where(PullRequest.repo == repo_id)
+        stale = PullRequest.select(PullRequest.id).where(PullRequest.repo == old_id, PullRequest.number.in_(here))
+        for model in (Review, Commit):
+            model.delete().where(model.pull_request.in_(stale)).execute()
+        PullRequest.delete().where(PullRequest.id.in_(stale)).execute()
+        PullRequest.update(repo=repo_id).where(PullRequest.repo == old_id).execute()
+        old = Repository.get_by_id(old_id)
+        log.info("%s was renamed or moved: its PRs now belong to repository row %d", old.full_name, repo_id)
+        old.delete_instance(recursive=True)
 
 
 def count_stored(repo_id: int, since: datetime) -> int:

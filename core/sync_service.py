@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from . import pr_store, signals
 from .dates import calculate_sync_date_range, start_of_day_utc, utc_now
-from .errors import DatabaseError, GitHubAuthError, GitHubError
+from .errors import DatabaseError, GitHubAuthError, GitHubError, GitHubNotFound
 from .events import (
     EventSink,
     Notice,
@@ -184,9 +184,12 @@ class SyncService:
                 reason = str(error) if isinstance(error, GitHubError) else f"unexpected error: {error!r}"
                 if not isinstance(error, GitHubError):
                     log.exception("sync of %s failed", repo.full_name)
-                await self.db.run(
-                    pr_store.save_repository, repo, {"sync_status": SyncStatus.FAILED, "sync_error": reason}
-                )
+                if isinstance(error, GitHubNotFound) and await self.db.run(pr_store.untrack_if_never_synced, repo.id):
+                    reason += "; not tracked (check the name)"  # a typo must not fail every later sync
+                else:
+                    await self.db.run(
+                        pr_store.save_repository, repo, {"sync_status": SyncStatus.FAILED, "sync_error": reason}
+                    )
                 self._set(state, Stage.FAILED, reason)
                 return self._finish(state, success=False, error=reason)
         return self._finish(state, success=True)

@@ -1,4 +1,4 @@
-"""The `tformance` command: the TUI by default, plus headless `sync`, `report`, `detect` and `enrich`.
+"""The `tformance` command: the TUI by default, plus headless `sync`, `report`, `detect`, `enrich` and `repos`.
 
 Exit codes: 0 success, 1 some repo failed (or the disk is full), 2 bad usage, a rejected token, a
 database that cannot be used or one already being synced, 130 interrupted.
@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output", "-o", help="write to this file instead of stdout")
 
     sub.add_parser("detect", help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)")
+
+    repos = sub.add_parser("repos", help="list the tracked repositories; `repos remove OWNER/NAME` untracks one")
+    repos.add_argument("--db", dest="sub_db", help="database path or URL")
+    repos.add_argument("--demo", dest="sub_demo", action="store_true", help="the demo database")
+    repos_sub = repos.add_subparsers(dest="action", parser_class=_Parser)
+    remove = repos_sub.add_parser("remove", help="untrack a repository and delete its PRs")
+    remove.add_argument("name", metavar="OWNER/NAME")
+    remove.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    remove.add_argument("--db", dest="sub_db", help="database path or URL")
     return parser
 
 
@@ -140,6 +149,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .enrich_command import run_enrich
 
         return run_enrich(args)
+    if args.command == "repos":
+        from .repos_command import run_repos
+
+        return run_repos(args)
     if args.command == "detect":
         from .detect_command import run
 
