@@ -1,0 +1,60 @@
+"""Removing a tracked repository from the app: the command palette asks first, then deletes its PRs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.snapshot_apps.support import GOOD_TOKEN, app_for, copy_database, fake_github, services_for, sync_into
+from tformance.core.models import PullRequest, Repository
+from tformance.core.token_store import save_token
+from tformance.tui import commands
+from tformance.tui.screens.confirm import ConfirmScreen
+
+from .sync_helpers import lock_held_by_another_process
+from .test_tui_dashboard import _palette_titles, open_dashboard
+
+DOCS = "acme-robotics/docs"
+INFRA = "acme-robotics/infra"
+
+
+@pytest.fixture
+def two_repos(tmp_path: Path) -> Path:
+    source = tmp_path / "synced.db"
+    sync_into(source, fake_github(), [DOCS, INFRA])
+    return source
+
+
+async def test_remove_asks_first_then_untracks_and_deletes_the_prs(tmp_path: Path, two_repos: Path) -> None:
+    database = copy_database(two_repos, tmp_path / "t.db")
+    save_token(GOOD_TOKEN)
+    app = app_for(services_for(database, fake_github()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dashboard(pilot)
+        assert {f"Remove {DOCS}", f"Remove {INFRA}"} <= {title async for title in _palette_titles(app)}
+
+        commands.remove(app, DOCS)
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # cancel: nothing changes
+        await pilot.pause()
+        assert await app.db.run(lambda: Repository.select().count()) == 2
+
+        with lock_held_by_another_process(database):
+            commands.remove(app, DOCS)
+            await pilot.pause()
+            await pilot.click("#confirm")
+            for _ in range(50):
+                await pilot.pause(0.02)
+        assert any("another sync of this database is running" in n.message for n in app._notifications)
+        assert await app.db.run(lambda: Repository.select().count()) == 2
+
+        commands.remove(app, DOCS)
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await open_dashboard(pilot)
+        names = await app.db.run(lambda: [repo.full_name for repo in Repository.select()])
+        orphans = await app.db.run(lambda: PullRequest.select().join(Repository).where(Repository.full_name == DOCS))
+        assert names == [INFRA] and not list(orphans) and app.tracked_repos == (INFRA,)
+        assert any(f"Removed {DOCS}" in n.message for n in app._notifications)
