@@ -1,4 +1,5 @@
-"""Removing a tracked repository from the app: the command palette asks first, then deletes its PRs."""
+"""The app and other processes on one database: removing a tracked repository (the command palette asks
+first, then deletes its PRs) and syncing are refused while another process syncs it."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from tformance.core.models import PullRequest, Repository
 from tformance.core.token_store import save_token
 from tformance.tui import commands
 from tformance.tui.screens.confirm import ConfirmScreen
+from tformance.tui.screens.repo_picker import RepoPickerScreen
+from tformance.tui.screens.sync import SyncScreen
 
 from .sync_helpers import lock_held_by_another_process
 from .test_tui_dashboard import _palette_titles, open_dashboard
+from .test_tui_flow import _screen_text, choose_only, settle, wait_for_screen
 
 DOCS = "acme-robotics/docs"
 INFRA = "acme-robotics/infra"
@@ -58,3 +62,21 @@ async def test_remove_asks_first_then_untracks_and_deletes_the_prs(tmp_path: Pat
         orphans = await app.db.run(lambda: PullRequest.select().join(Repository).where(Repository.full_name == DOCS))
         assert names == [INFRA] and not list(orphans) and app.tracked_repos == (INFRA,)
         assert any(f"Removed {DOCS}" in n.message for n in app._notifications)
+
+
+async def test_the_app_does_not_sync_a_database_another_process_is_syncing(tmp_path: Path) -> None:
+    fake = fake_github()
+    database = tmp_path / "t.db"
+    app = app_for(services_for(database, fake))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, RepoPickerScreen)
+        await settle(pilot)
+        await choose_only(pilot, [DOCS])
+        with lock_held_by_another_process(database) as holder:
+            await pilot.press("enter")
+            await wait_for_screen(pilot, SyncScreen)
+            await settle(pilot)
+            text = _screen_text(app)
+        assert isinstance(app.screen, SyncScreen)
+        assert f"another sync of this database is running (pid {holder.pid}" in text.replace("\n", " ")
+    assert not [request for request in fake.requests if request.operation == "RepositoryPullRequests"]
