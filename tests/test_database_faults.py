@@ -59,7 +59,7 @@ def test_a_second_sync_of_one_database_exits_2_naming_the_first_and_touches_noth
 
 def test_two_syncs_started_together_do_the_work_once(tmp_path, served_fake):
     fake, url = served_fake
-    fake.latency_per_request = 0.05
+    fake.latency_per_request = 0.3  # the first sync runs for a few seconds
     db = tmp_path / "t.db"
     command = [sys.executable, "-m", "tformance", "sync", "--repo", FLEET, "--db", str(db), "--no-llm"]
     env = {**os.environ, **cli_env(url, TFORMANCE_PAGE_SIZE="20")}
@@ -69,7 +69,11 @@ def test_two_syncs_started_together_do_the_work_once(tmp_path, served_fake):
         time.sleep(0.02)
     time.sleep(0.3)
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    reports = [tformance("report", "--db", str(db), "--format", "json") for _ in range(3)]  # while it writes
+    still_syncing = first.poll() is None
     _, first_err = first.communicate(timeout=120)
+    assert still_syncing, "the reports ran during the sync"
+    assert all(report.returncode == 0 for report in reports), [report.stderr for report in reports]
     assert first.returncode == 0, first_err
     assert second.returncode == 2 and "another sync of this database is running (pid " in one_line(second)
     numbers = _numbers(db)
