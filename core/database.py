@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +13,7 @@ import peewee as pw
 from playhouse import db_url
 from playhouse.migrate import SchemaMigrator, migrate
 
-from .errors import DatabaseError
+from .errors import DatabaseError, DatabaseFull
 from .models import ALL_MODELS, DERIVED_COLUMNS, SCHEMA_VERSION, PullRequest, SchemaInfo, db_proxy, derived_columns
 from .settings import expand_path
 
@@ -58,8 +61,20 @@ def _add_signature_rules_version(database: pw.Database) -> None:
         migrate(SchemaMigrator.from_database(database).add_column(table, field.column_name, field))
 
 
+def _index_pull_request_node_ids(database: pw.Database) -> None:
+    """Schema 3 -> 4: an index on PullRequest's node id, so storing a page can tell in one lookup
+    whether its PRs already belong to another row (the same repository under its old name)."""
+    table = PullRequest._meta.table_name
+    if not any(index.columns == ["github_id"] for index in database.get_indexes(table)):
+        migrate(SchemaMigrator.from_database(database).add_index(table, ("github_id",), False))
+
+
 # Upgrade steps: version N -> N+1. Each takes the open database. Add one per schema change.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _add_derived_columns, 2: _add_signature_rules_version}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
+    1: _add_derived_columns,
+    2: _add_signature_rules_version,
+    3: _index_pull_request_node_ids,
+}
 
 
 def _update_by_id(
@@ -84,36 +99,153 @@ def _update_by_id(
     database.cursor().executemany(sql, params)
 
 
+class _SqliteDatabase(pw.SqliteDatabase):
+    """SQLite whose ``ROLLBACK`` is a no-op once SQLite has already rolled the transaction back.
+
+    On SQLITE_FULL (and some I/O errors) SQLite ends the transaction itself; Peewee's rollback then
+    fails with "cannot rollback - no transaction is active", which would hide the real error.
+    """
+
+    def rollback(self) -> None:
+        connection = self._state.conn
+        if connection is not None and not connection.in_transaction:
+            return
+        super().rollback()
+
+
 def open_database(location: str | Path) -> pw.Database:
-    """Open (creating if needed) the database at a path or URL, bind the models, upgrade the schema."""
+    """Open (creating if needed) the database at a path or URL, bind the models, upgrade the schema.
+
+    A database already at this schema version is only read, never written: reports and the app's
+    dashboard open it safely while a sync writes. A new SQLite file is created 0600 in a
+    directory created 0700 (SQLite gives its -wal and -shm files the database file's mode).
+    """
     location = expand_path(str(location))
     try:
         if "://" in location:
             database: pw.Database = db_url.connect(location)
         else:
-            Path(location).parent.mkdir(parents=True, exist_ok=True)
-            database = pw.SqliteDatabase(location, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+            _create_private_file(Path(location))
+            database = _SqliteDatabase(location, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
         db_proxy.initialize(database)
         database.connect(reuse_if_open=True)
-        with database.atomic():
-            # Upgrade the existing tables first: the models' indexes may need the new columns.
-            # Then create what is missing, tables and indexes (in an upgrade: the new indexes).
-            database.create_tables([SchemaInfo], safe=True)
-            _upgrade(database)
-            database.create_tables(ALL_MODELS, safe=True)
-    except pw.PeeweeException as error:
-        raise DatabaseError(f"cannot open the database at {location}: {error}") from None
+        if _schema_version(database) != SCHEMA_VERSION:
+            with write_transaction(database):
+                # Upgrade the existing tables first: the models' indexes may need the new columns.
+                # Then create what is missing, tables and indexes (in an upgrade: the new indexes).
+                database.create_tables([SchemaInfo], safe=True)
+                _upgrade(database, location)
+                database.create_tables(ALL_MODELS, safe=True)
+    except (pw.PeeweeException, sqlite3.Error) as error:
+        raise database_failure(error, location, opening=True) from None
     return database
 
 
-def _upgrade(database: pw.Database) -> None:
+def write_transaction(database: pw.Database | None = None) -> Any:
+    """A transaction that writes: on SQLite it begins as a writer (``BEGIN IMMEDIATE``).
+
+    A deferred transaction that reads and then writes cannot wait for another writer: SQLite fails
+    it at once with "database is locked". Taking the write lock first lets SQLite's busy timeout
+    queue it behind the other writer instead. Read-only transactions stay deferred, never blocking.
+    """
+    database = database or db_proxy.obj
+    if isinstance(database, pw.SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file 0600 (its directory 0700) if missing, so no other user can read PR text."""
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, NotADirectoryError):
+        if not path.parent.is_dir():
+            raise DatabaseError(_not_a_directory(path)) from None
+    except OSError as error:
+        raise DatabaseError(f"cannot create the database at {path}: {error.strerror or error}") from None
+
+
+def _not_a_directory(path: Path) -> str:
+    blocker = next((parent for parent in path.parents if parent.exists()), path.parent)
+    return f"cannot create the database at {path}: {blocker} is a file, not a directory (pass --db elsewhere)"
+
+
+def _schema_version(database: pw.Database) -> str | int | None:
+    """The stored schema version, read without writing; None when there is no version row yet."""
+    if not database.table_exists(SchemaInfo._meta.table_name):
+        return None
+    row = SchemaInfo.get_or_none(SchemaInfo.key == "schema_version")
+    if row is None:
+        return None
+    try:
+        return int(row.value)
+    except ValueError:
+        return row.value
+
+
+def database_failure(error: BaseException, location: str | None = None, *, opening: bool = False) -> DatabaseError:
+    """The one-line error a person can act on for a failure of the database (SQLite or PostgreSQL).
+
+    A full disk is ``DatabaseFull`` (the sync stops and resumes exactly once space is freed); a
+    damaged file says how to move it aside; anything else names the database and what went wrong.
+    """
+    if isinstance(error, DatabaseError):
+        return error
+    where = location or _location()
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    lowered = message.lower()
+    if "disk is full" in lowered or "no space left" in lowered or "disk full" in lowered:
+        return DatabaseFull(
+            f"the disk holding the database is full ({where}): free some space, or move the database and "
+            "pass --db, then run the same command again; it resumes where it stopped"
+        )
+    if "malformed" in lowered or "not a database" in lowered or "disk i/o error" in lowered:
+        return DatabaseError(
+            f"the database at {where} is damaged ({message}): move it aside (with its -wal file) and sync again"
+        )
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return DatabaseError(f"the database at {where} stayed locked by another process: try again when it is done")
+    if "readonly" in lowered or "read-only" in lowered:
+        return DatabaseError(f"the database at {where} is read-only for this user: check its permissions")
+    verb = "open" if opening else "use"
+    return DatabaseError(f"cannot {verb} the database at {where}: {message}")
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Turn a Peewee or sqlite3 failure inside the block into ``database_failure``'s one-line error."""
+    try:
+        yield
+    except (pw.PeeweeException, sqlite3.Error) as error:
+        raise database_failure(error) from None
+
+
+def _location() -> str:
+    database = db_proxy.obj
+    if isinstance(database, pw.SqliteDatabase):
+        return str(database.database)
+    if database is not None:
+        return f"the {type(database).__name__.removesuffix('Database')} database {database.database}"
+    return "the database"
+
+
+def _upgrade(database: pw.Database, location: str) -> None:
     row = SchemaInfo.get_or_none(SchemaInfo.key == "schema_version")
     if row is None:
         if not database.table_exists(PullRequest._meta.table_name):  # a new database
             SchemaInfo.create(key="schema_version", value=str(SCHEMA_VERSION))
             return
         row = SchemaInfo.create(key="schema_version", value="1")  # tables from before the version row
-    version = int(row.value)
+    try:
+        version = int(row.value)
+    except ValueError:
+        raise DatabaseError(
+            f"the database at {location} has schema version {row.value[:40]!r}, which is not a number: it is "
+            "damaged or not tformance's; move it aside and sync again"
+        ) from None
     if version > SCHEMA_VERSION:
         raise DatabaseError(
             f"this database was written by a newer tformance (schema {version}, this one knows "

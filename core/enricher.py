@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .errors import LLMBadAnswer, LLMUnavailable
+from .database import write_transaction
+from .errors import DatabaseError, LLMBadAnswer, LLMUnavailable
 from .events import EnrichmentProgress, EnrichmentStopped, EventSink, Notice, ignore_events
 from .llm_answers import PRAnswer, final_verdict, parse_answers
 from .llm_client import LLMClient, LLMNoKey, LLMNotFound, build_llm_client
 from .llm_cost import TokenUsage, format_cost, usage_cost
 from .llm_prompt import PROMPT_VERSION, PRInput, plan_requests, prepare, request_body, signals_from_evidence
-from .models import Commit, EnrichmentStatus, PullRequest, Repository, SchemaInfo, db_proxy
+from .models import Commit, EnrichmentStatus, PullRequest, Repository, SchemaInfo
 from .pr_store import DatabaseThread
 from .settings import DEFAULT_LLM_MODEL, Settings
 
@@ -148,24 +149,36 @@ def _inputs(rows: list[PullRequest]) -> list[PRInput]:
 
 def store_answers(
     unit: Sequence[PRInput], answers: dict[int, PRAnswer], failed: Collection[int], version: str = PROMPT_VERSION
-) -> None:
-    """Write one unit's results in one transaction; PRs neither answered nor failed stay pending."""
-    with db_proxy.atomic():
+) -> set[int]:
+    """Write one unit's results in one transaction; PRs neither answered nor failed stay pending.
+
+    An answer is kept only if the PR's title and body are still the ones the LLM read: a PR the
+    sync refreshed meanwhile stays pending, and its id is returned so it is asked about again.
+    """
+    changed: set[int] = set()
+    with write_transaction():
         for pr in unit:
             answer = answers.get(pr.id)
             if answer is None:
                 continue
             is_ai, tools = final_verdict(pr.signature_tools, answer)
-            PullRequest.update(
-                is_ai_assisted=is_ai,
-                ai_tools_detected=tools,
-                llm_summary=answer.summary,
-                llm_summary_version=version,
-                enrichment_status=EnrichmentStatus.DONE,
-            ).where(PullRequest.id == pr.id).execute()
+            stored = (
+                PullRequest.update(
+                    is_ai_assisted=is_ai,
+                    ai_tools_detected=tools,
+                    llm_summary=answer.summary,
+                    llm_summary_version=version,
+                    enrichment_status=EnrichmentStatus.DONE,
+                )
+                .where(PullRequest.id == pr.id, PullRequest.title == pr.title, PullRequest.body == pr.body)
+                .execute()
+            )
+            if not stored and PullRequest.select().where(PullRequest.id == pr.id).exists():
+                changed.add(pr.id)
         gave_up = [pr.id for pr in unit if pr.id in failed and pr.id not in answers]
         if gave_up:
             PullRequest.update(enrichment_status=EnrichmentStatus.FAILED).where(PullRequest.id.in_(gave_up)).execute()
+    return changed
 
 
 def _store_and_count(
@@ -174,10 +187,9 @@ def _store_and_count(
     failed: Collection[int],
     version: str,
     statuses: Sequence[str],
-) -> int:
-    if answers or failed:
-        store_answers(unit, answers, failed, version)
-    return count_pending(statuses)
+) -> tuple[int, set[int]]:
+    changed = store_answers(unit, answers, failed, version) if answers or failed else set()
+    return count_pending(statuses), changed
 
 
 def count_pending(statuses: Sequence[str] = (EnrichmentStatus.PENDING,)) -> int:
@@ -191,7 +203,7 @@ def load_batch_state() -> dict[str, Any] | None:
 
 def save_batch_state(state: dict[str, Any] | None) -> None:
     """Remember the outstanding batch job (or forget it with None)."""
-    with db_proxy.atomic():
+    with write_transaction():
         SchemaInfo.delete().where(SchemaInfo.key == BATCH_STATE_KEY).execute()
         if state is not None:
             SchemaInfo.create(key=BATCH_STATE_KEY, value=json.dumps(state, separators=(",", ":")))
@@ -232,6 +244,7 @@ class Enricher:
         self.enriched = 0
         self.failed = 0
         self._cursor = 0
+        self._requeued: set[int] = set()  # PRs whose text changed while the LLM read it
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -279,8 +292,8 @@ class Enricher:
         tasks: set[asyncio.Task[None]] = set()
         try:
             await self._loop_units(llm, fetch_done, tasks)
-        except asyncio.CancelledError:
-            raise
+        except (asyncio.CancelledError, DatabaseError):
+            raise  # a full or damaged database is the sync's failure too: say it once, where it is handled
         except Exception as error:  # the LLM stage must never take the sync down with it
             log.exception("LLM enrichment failed")
             llm.governor.stop(LLMUnavailable(f"unexpected error in the LLM stage ({type(error).__name__})"))
@@ -299,10 +312,15 @@ class Enricher:
             fetch_finished = fetch_done.is_set()
             self._wake.clear()
             while len(tasks) < self.units_in_flight and llm.stopped is None:
-                unit = await self.db.run(claim_unit, self._cursor, self.batch_size, self.statuses)
+                if self._requeued:
+                    ids, self._requeued = self._requeued, set()
+                    unit = await self.db.run(load_inputs, ids)
+                else:
+                    unit = await self.db.run(claim_unit, self._cursor, self.batch_size, self.statuses)
+                    if unit:
+                        self._cursor = unit[-1].id
                 if not unit:
                     break
-                self._cursor = unit[-1].id
                 tasks.add(asyncio.create_task(self._process(llm, unit), name=f"enrich {len(unit)} PRs"))
             if not tasks and (fetch_finished or llm.stopped is not None):
                 return
@@ -322,11 +340,14 @@ class Enricher:
 
     async def _process(self, llm: LLMClient, unit: list[PRInput]) -> None:
         analysis = await llm.analyse(unit)
-        pending = await self.db.run(
+        pending, changed = await self.db.run(
             _store_and_count, unit, analysis.answers, analysis.failed, PROMPT_VERSION, self.statuses
         )
+        if changed:  # refreshed by the sync while the LLM read them: ask again about the new text
+            self._requeued |= changed
+            self._wake.set()
         # No await between counting and emitting: each event shows exactly one more committed unit.
-        self.enriched += len(analysis.answers)
+        self.enriched += len(analysis.answers) - len(changed)
         self.failed += len(analysis.failed)
         repos = {pr.repo for pr in unit}
         self._progress(pending, repo=repos.pop() if len(repos) == 1 else None)

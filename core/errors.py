@@ -17,7 +17,11 @@ class SettingsError(TformanceError):
 
 
 class DatabaseError(TformanceError):
-    """The database cannot be opened or upgraded."""
+    """The database cannot be opened, upgraded or used (damaged, odd path, no permission)."""
+
+
+class DatabaseFull(DatabaseError):
+    """The disk holding the database is full: nothing half-written is kept; the sync resumes later."""
 
 
 class GitHubError(TformanceError):

@@ -57,6 +57,12 @@ MAX_WAIT_SECONDS = 900.0  # a longer retry-after means "out of quota for now": s
 MAX_TRANSIENT_ATTEMPTS = 6
 REASK_ROUNDS = 2
 RETRY_STATUSES = frozenset({408, 409, 498, 500, 502, 503, 504})
+# A dead endpoint must not hold the LLM stage: a refused connection is tried 3 times (about 3 s of
+# back-off), and Groq silent for 10 s (no answer, not even an error) stops the stage.
+UNREACHABLE_ATTEMPTS = 3
+SILENCE_DEADLINE = 10.0
+# Connect fast (a closed or unrouted host), read long enough for a long answer to stream in.
+GROQ_TIMEOUT = httpx.Timeout(20.0, connect=3.0)
 ENRICH_HINT = "run `tformance enrich` to finish"
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|us|\u00b5s|ns|h|m|s)")
@@ -303,6 +309,7 @@ class LLMClient:
         self.usage = TokenUsage()
         self._prompt_ratio = 1.0  # Groq's prompt tokens / our estimate, learned from usage
         self._completion_per_pr = COMPLETION_TOKENS_PER_PR + (25.0 if is_reasoning_model(model) else 0.0)
+        self._silent_since: float | None = None  # first failure with no answer from Groq since
 
     def __repr__(self) -> str:
         return f"LLMClient(model={self.model!r})"
@@ -421,6 +428,8 @@ class LLMClient:
                 failure, outcome = error, "overloaded"
             finally:
                 self.governor.release(ticket, headers, outcome)
+            if headers is not None:
+                self._silent_since = None  # Groq answered (even an error): it is not a dead endpoint
             if completion is not None:
                 self._learn(group, completion.usage)
                 choice = completion.choices[0] if completion.choices else None
@@ -459,6 +468,8 @@ class LLMClient:
             what = "cannot reach Groq" if status is None else f"Groq answered {status}"
             if transient >= self.max_attempts:
                 self._stop(LLMDown(f"{what} after {transient} tries: {ENRICH_HINT} later"))
+            if status is None:
+                self._give_up_if_silent(failure, transient)
             delay = min(self.backoff_cap, self.backoff_base * 2 ** (transient - 1)) * (0.5 + random.random() / 2)
             delay = max(delay, _retry_after(headers, message, default=0.0))
             log.info("%s; retrying in %.1fs", what, delay)
@@ -472,6 +483,26 @@ class LLMClient:
             return transient
         self._stop(LLMUnavailable(f"Groq refused the request ({status}: {message[:160]})"))
         raise AssertionError("unreachable")
+
+    def _give_up_if_silent(self, failure: Exception, transient: int) -> None:
+        """Stop when Groq gives no answer at all: a refused connection after a few quick tries, or
+        no answer for ``SILENCE_DEADLINE`` seconds. A dead endpoint then holds the LLM stage for
+        seconds, not the minutes a full back-off takes; 5xx answers keep their longer retries."""
+        now = time.monotonic()
+        if self._silent_since is None:
+            self._silent_since = now
+        timed_out = isinstance(failure, _groq_errors().APITimeoutError)
+        silent_for = now - self._silent_since
+        if (not timed_out and transient >= UNREACHABLE_ATTEMPTS) or silent_for > SILENCE_DEADLINE:
+            host = self._host()
+            why = "did not answer in time" if timed_out else "refused the connection"
+            self._stop(LLMDown(f"Groq at {host} {why} ({transient} tries, {silent_for:.0f} s): {ENRICH_HINT} later"))
+
+    def _host(self) -> str:
+        try:
+            return str(self.groq().base_url.host) or "api.groq.com"
+        except Exception:  # a fake or factory without a base URL: the message still says what failed
+            return "api.groq.com"
 
     def _stop(self, error: LLMUnavailable) -> None:
         self.governor.stop(error)
@@ -545,7 +576,9 @@ class LLMClient:
             if self.stopped is not None:
                 raise self.stopped
             try:
-                return await operation(self.groq())
+                result = await operation(self.groq())
+                self._silent_since = None
+                return result
             except _groq_errors().APIStatusError as error:
                 transient = await self._handle_failure(error, error.response.headers, transient)
             except _groq_errors().APIConnectionError as error:
@@ -568,7 +601,7 @@ def build_llm_client(
         from groq import AsyncGroq
 
         # Our own retries replace the SDK's: it would cap retry-after at 60 s and hide the headers.
-        return AsyncGroq(api_key=key, base_url=base_url, max_retries=0, http_client=http_client)
+        return AsyncGroq(api_key=key, base_url=base_url, max_retries=0, http_client=http_client, timeout=GROQ_TIMEOUT)
 
     return LLMClient(make, settings.llm_model, **options)
 

@@ -14,7 +14,7 @@ import peewee as pw
 
 db_proxy = pw.DatabaseProxy()
 
-SCHEMA_VERSION = 3  # 2: PullRequest's derived metric columns and the metrics indexes; 3: signature_rules_version
+SCHEMA_VERSION = 4  # 2: derived metric columns and metrics indexes; 3: signature_rules_version; 4: PR node id index
 
 
 class UTCDateTimeField(pw.DateTimeField):
@@ -103,7 +103,7 @@ class Repository(BaseModel):
 class PullRequest(BaseModel):
     repo = pw.ForeignKeyField(Repository, backref="pull_requests", on_delete="CASCADE")
     number = pw.IntegerField()
-    github_id = pw.CharField()
+    github_id = pw.CharField(index=True)  # GitHub's node id: finds a renamed repository's PRs
     url = pw.TextField(default="")
     title = pw.TextField(default="")
     body = pw.TextField(default="")

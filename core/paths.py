@@ -10,16 +10,20 @@ APP_NAME = "tformance"
 
 
 def data_dir() -> Path:
-    """The user data directory (created if missing)."""
-    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The user data directory (created if missing, readable by the user only: it holds PR text)."""
+    return private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
 
 
 def config_dir() -> Path:
     """The user config directory (created if missing, readable by the user only)."""
-    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return private_dir(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)))
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` as a directory only its owner can enter: created 0700, or tightened to 0700 if it exists."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)  # an older tformance, or a umask, left it open to other users
     return path
 
 

@@ -7,14 +7,17 @@ event loop never blocks on SQLite.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from peewee import EXCLUDED, Case, fn
+from peewee import EXCLUDED, Case, OperationalError, fn
 
 from .ai_detector import RULES_VERSION, CommitText, Detection, PullRequestText, detect_ai
+from .database import database_errors, write_transaction
 from .github_client import RepoInfo
 from .metrics_queries import ai_condition
 from .models import (
@@ -24,12 +27,13 @@ from .models import (
     PullRequest,
     Repository,
     Review,
-    db_proxy,
     derived_columns,
 )
 from .pr_records import PullRequestRecord
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+BUSY_ATTEMPTS = 3  # each waits SQLite's busy timeout (10 s) for the other writer
 UPSERT_CHUNK = 100
 
 # Columns GitHub owns: refreshed on every upsert. The AI and LLM columns are ours and kept.
@@ -78,10 +82,27 @@ class DatabaseThread:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tformance-db")
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)
+        """``func(*args)`` on the database thread; a database failure comes back as one ``DatabaseError``."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, _translated, func, *args)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+
+
+def _translated(func: Callable[..., T], *args: Any) -> T:
+    """Run ``func``, again if another writer kept the database busy past SQLite's busy timeout.
+
+    Every function run here is one transaction or one statement, so running it again is safe.
+    """
+    with database_errors():
+        for attempt in range(1, BUSY_ATTEMPTS + 1):
+            try:
+                return func(*args)
+            except OperationalError as error:
+                if attempt == BUSY_ATTEMPTS or "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                log.info("database busy, trying again (%d of %d)", attempt, BUSY_ATTEMPTS)
+    raise AssertionError("unreachable")
 
 
 def ensure_repository(full_name: str, info: RepoInfo | None = None) -> Repository:
@@ -98,6 +119,50 @@ def ensure_repository(full_name: str, info: RepoInfo | None = None) -> Repositor
     return repo
 
 
+@dataclass(frozen=True)
+class TrackedRepo:
+    """One tracked repository as ``tformance repos`` lists it."""
+
+    full_name: str
+    status: str
+    prs: int
+    last_synced_at: datetime | None
+    error: str | None
+
+
+def tracked_repositories() -> list[TrackedRepo]:
+    """Every tracked repository with its sync status and stored PR count, by name."""
+    counts = dict(PullRequest.select(PullRequest.repo, fn.COUNT(PullRequest.id)).group_by(PullRequest.repo).tuples())
+    return [
+        TrackedRepo(repo.full_name, repo.sync_status, counts.get(repo.id, 0), repo.last_synced_at, repo.sync_error)
+        for repo in Repository.select().order_by(fn.LOWER(Repository.full_name))
+    ]
+
+
+def remove_repository(full_name: str) -> int | None:
+    """Untrack ``OWNER/NAME`` (case-insensitive) and delete its PRs with their reviews, commits and
+    everything else that refers to it, in one transaction. Returns the PRs deleted, None if not tracked."""
+    with write_transaction():
+        repo = Repository.get_or_none(fn.LOWER(Repository.full_name) == full_name.lower())
+        if repo is None:
+            return None
+        prs = PullRequest.select().where(PullRequest.repo == repo.id).count()
+        repo.delete_instance(recursive=True)  # every model with a foreign key to it, whoever added it
+    return prs
+
+
+def untrack_if_never_synced(repo_id: int) -> bool:
+    """Forget a repository that was never synced and has no PRs (a typo'd name GitHub does not know)."""
+    with write_transaction():
+        repo = Repository.get_or_none(Repository.id == repo_id)
+        if repo is None or repo.last_synced_at is not None or repo.backfill_cursor:
+            return False
+        if PullRequest.select().where(PullRequest.repo == repo_id).exists():
+            return False
+        repo.delete_instance(recursive=True)
+    return True
+
+
 def save_repository(repo: Repository, fields: dict[str, Any]) -> None:
     """Update some fields of a repo row (and the in-memory object)."""
     for key, value in fields.items():
@@ -112,7 +177,8 @@ def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_
     """
     records = list(records)
     ai_found = 0
-    with db_proxy.atomic():
+    with write_transaction():
+        _adopt_renamed(repo_id, [record.github_id for record in records])
         rows = []
         for record in records:
             detection = detect_ai(_detector_input(record))
@@ -136,6 +202,33 @@ def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_
         if repo_fields:
             Repository.update(**repo_fields).where(Repository.id == repo_id).execute()
     return ai_found
+
+
+def _adopt_renamed(repo_id: int, pr_ids: list[str]) -> None:
+    """Fold into ``repo_id`` any other tracked row holding these PRs (matched by GitHub's node ids).
+
+    A PR's node id belongs to one repository for good, so another row holding it is the same
+    repository under its old name (renamed or transferred): its PRs move here and the old row goes,
+    so the repository is stored and listed once.
+    """
+    if not pr_ids:
+        return
+    others = (
+        PullRequest.select(PullRequest.repo)
+        .where(PullRequest.github_id.in_(pr_ids), PullRequest.repo != repo_id)
+        .distinct()
+        .tuples()
+    )
+    for (old_id,) in list(others):
+        here = PullRequest.select(PullRequest.number).where(PullRequest.repo == repo_id)
+        stale = PullRequest.select(PullRequest.id).where(PullRequest.repo == old_id, PullRequest.number.in_(here))
+        for model in (Review, Commit):
+            model.delete().where(model.pull_request.in_(stale)).execute()
+        PullRequest.delete().where(PullRequest.id.in_(stale)).execute()
+        PullRequest.update(repo=repo_id).where(PullRequest.repo == old_id).execute()
+        old = Repository.get_by_id(old_id)
+        log.info("%s was renamed or moved: its PRs now belong to repository row %d", old.full_name, repo_id)
+        old.delete_instance(recursive=True)
 
 
 def count_stored(repo_id: int, since: datetime) -> int:

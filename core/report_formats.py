@@ -34,6 +34,7 @@ from .metrics import (
     iso_utc,
     list_prs,
 )
+from .safe_text import spreadsheet_cell, strip_controls
 
 NO_DATA = "no data"
 TEXT_TABLE_ROWS = 15  # authors and repos shown by the text summary; JSON and CSV have all
@@ -119,7 +120,7 @@ def render_text(report: TeamReport, console_width: int = 100) -> str:
     if not report.has_data:
         console.print(Text(f"\n{_nothing_text(report)}"))
         console.print(_health_text(report))
-        return buffer.getvalue()
+        return strip_controls(buffer.getvalue())
 
     sections: list[RenderableType] = [
         _summary_table(report),
@@ -134,7 +135,7 @@ def render_text(report: TeamReport, console_width: int = 100) -> str:
         console.print()
         console.print(section)
     console.print(_health_text(report))
-    return buffer.getvalue()
+    return strip_controls(buffer.getvalue())
 
 
 EMPTY_DATABASE = "Nothing synced yet: run `tformance sync --repo OWNER/NAME`, or try `tformance --demo`."
@@ -333,8 +334,8 @@ def render_csv(filters: ReportFilter | None, out: TextIO, *, anonymizer: Anonymi
     """Write a header and one row per PR ``filters`` selects to ``out``; return the row count.
 
     Times are ISO 8601 UTC, hours have 2 decimals, booleans are ``true``/``false``, tools
-    are joined with ``;``. Text a spreadsheet would run as a formula (starting with = + -
-    @) gets a leading ``'``.
+    are joined with ``;``. Terminal control bytes are removed from every cell, and text a
+    spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading ``'``.
     """
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -342,7 +343,7 @@ def render_csv(filters: ReportFilter | None, out: TextIO, *, anonymizer: Anonymi
     for row in list_prs(filters):
         if anonymizer is not None:
             row = anonymizer.pr(row)
-        writer.writerow(_csv_row(row))
+        writer.writerow([spreadsheet_cell(cell) for cell in _csv_row(row)])  # the output edge: every cell
         count += 1
     return count
 
@@ -377,8 +378,7 @@ def _csv_row(row: PRRow) -> list[str | int]:
 
 
 def _cell_text(value: str) -> str:
-    # Spreadsheets run cells starting with these as formulas (CSV injection).
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return str(spreadsheet_cell(value))  # every cell goes through it again at the edge; harmless twice
 
 
 def _bool(value: bool) -> str:
@@ -493,7 +493,7 @@ class _Html(str):
 def _e(value: object) -> str:
     if isinstance(value, _Html):
         return value
-    return html.escape(str(value), quote=True)
+    return html.escape(strip_controls(str(value)), quote=True)
 
 
 def _with_lower(report: TeamReport) -> list[tuple[SizeBucket, int | None]]:

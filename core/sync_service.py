@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from . import pr_store, signals
 from .dates import calculate_sync_date_range, start_of_day_utc, utc_now
-from .errors import GitHubAuthError, GitHubError
+from .errors import DatabaseError, GitHubAuthError, GitHubError, GitHubNotFound
 from .events import (
     EventSink,
     Notice,
@@ -115,7 +115,7 @@ class SyncService:
             for task in tasks:
                 task.cancel()
             outcome = await asyncio.gather(*tasks, return_exceptions=True)
-            auth = next((r for r in outcome if isinstance(r, GitHubAuthError)), None)
+            auth = next((r for r in outcome if isinstance(r, GitHubAuthError | DatabaseError)), None)
             if auth is not None:
                 raise auth from None
             raise
@@ -170,8 +170,8 @@ class SyncService:
         async with slots:
             try:
                 await self._sync_repo(state, since, run_started)
-            except GitHubAuthError:
-                raise
+            except (GitHubAuthError, DatabaseError):
+                raise  # a rejected token or a full or damaged database stops every repo, not just this one
             except asyncio.CancelledError:
                 await self.db.run(
                     pr_store.save_repository,
@@ -184,9 +184,12 @@ class SyncService:
                 reason = str(error) if isinstance(error, GitHubError) else f"unexpected error: {error!r}"
                 if not isinstance(error, GitHubError):
                     log.exception("sync of %s failed", repo.full_name)
-                await self.db.run(
-                    pr_store.save_repository, repo, {"sync_status": SyncStatus.FAILED, "sync_error": reason}
-                )
+                if isinstance(error, GitHubNotFound) and await self.db.run(pr_store.untrack_if_never_synced, repo.id):
+                    reason += "; not tracked (check the name)"  # a typo must not fail every later sync
+                else:
+                    await self.db.run(
+                        pr_store.save_repository, repo, {"sync_status": SyncStatus.FAILED, "sync_error": reason}
+                    )
                 self._set(state, Stage.FAILED, reason)
                 return self._finish(state, success=False, error=reason)
         return self._finish(state, success=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 from . import paths
@@ -18,13 +20,24 @@ def load_token(path: Path | None = None) -> str | None:
 
 
 def save_token(token: str, path: Path | None = None) -> Path:
-    """Write the token with mode 0600 from the start, so it is never readable by others, even briefly."""
+    """Write the token with mode 0600 from the start, so it is never readable by others, even briefly.
+
+    It goes to a new temporary file beside ``path`` that is then renamed over it: a symlink planted
+    at ``path`` is replaced, never followed, and a crash never leaves half a token.
+    """
     path = path or paths.saved_token_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(token.strip() + "\n")
-    os.chmod(path, 0o600)
+    paths.private_dir(path.parent)
+    descriptor, temporary = tempfile.mkstemp(prefix=".github_token.", dir=path.parent)  # 0600, O_EXCL
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(token.strip() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
     return path
 
 

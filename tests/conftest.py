@@ -53,3 +53,16 @@ def github_schema():
     schema = graphql.build_schema(SCHEMA_PATH.read_text(encoding="utf-8"), assume_valid_sdl=True)
     schema._validation_errors = []  # GitHub's SDL breaks a few strict rules; queries are still validated
     return schema
+
+
+@pytest.fixture
+def served_fake():
+    """The demo organisation's fake GitHub served over HTTP on loopback, for CLI subprocesses."""
+    from tformance.core.fakes.github_server import serve_in_thread
+
+    from .sync_helpers import make_fake
+
+    fake = make_fake()
+    url, stop = serve_in_thread(fake)
+    yield fake, url
+    stop()

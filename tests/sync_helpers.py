@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from tformance.core.dates import calculate_sync_date_range, start_of_day_utc, utc_now
@@ -45,3 +49,29 @@ async def run_sync(fake: FakeGitHub, repos: list[str], *, months: int = 12, even
             return await service.run(repos, months)
     finally:
         db.close()
+
+
+def cli_env(github_url: str, groq_url: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a `tformance` subprocess syncing from the served fakes (Groq too if given)."""
+    from tformance.core.fakes.groq_fake import DEMO_GROQ_KEY
+
+    env = {"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": github_url, **extra}
+    if groq_url is not None:
+        env.update(GROQ_API_KEY=DEMO_GROQ_KEY, GROQ_BASE_URL=groq_url)
+    return env
+
+
+@contextmanager
+def lock_held_by_another_process(database) -> Iterator[subprocess.Popen]:
+    """Another process holds this database's sync lock (as a running sync would) until the block ends."""
+    script = (
+        "import sys, time\nfrom tformance.core.sync_lock import SyncLock\n"
+        "SyncLock(sys.argv[1]).acquire()\nprint('held', flush=True)\ntime.sleep(120)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script, str(database)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)

@@ -432,3 +432,21 @@ def test_enrich_with_a_rejected_key_over_a_socket(
     assert "401" in captured.err and SECRET not in captured.err + captured.out
     assert set(_statuses(tmp_path / "t.db")) == {EnrichmentStatus.PENDING}
     assert fake.calls and fake.calls[0].status == 401
+
+
+async def test_a_pr_refreshed_while_its_llm_call_is_in_flight_is_asked_again(db: DatabaseThread) -> None:
+    from tformance.core.fakes.groq_fake import summarise
+
+    await store(db, [record(1, title="fix: old wording"), record(2)])
+    fake = FakeGroq(latency_per_request=0.4)
+    run = asyncio.create_task(Enricher(client(fake), db, batch_size=10).run())
+    await asyncio.sleep(0.15)  # the first request is on its way
+    await store(db, [record(1, title="feat: add the retry queue")])  # the sync refreshes PR 1 meanwhile
+    summary = await run
+
+    by_number = {row["number"]: row for row in await rows(db)}
+    assert by_number[1]["llm_summary"] == summarise("feat: add the retry queue", ["fix case 1"])
+    assert by_number[1]["enrichment_status"] == EnrichmentStatus.DONE and summary.pending == 0
+    asked = [pr_id for call in fake.chat_calls for pr_id in call.pr_ids]
+    assert asked.count(by_number[1]["id"]) == 2 and asked.count(by_number[2]["id"]) == 1
+    assert summary.enriched == 2

@@ -68,7 +68,7 @@ def test_a_schema_1_database_is_upgraded_and_reports_as_a_new_one(tmp_path, monk
     monkeypatch.setattr(database_module, "BACKFILL_BATCH", 7)  # several batches
     open_database(path)
     try:
-        assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION) == "3"
+        assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION)
         columns, indexes = columns_and_indexes(path)
         assert set(DERIVED_COLUMNS) <= columns and set(METRICS_INDEXES) <= indexes
         stored = list(PullRequest.select())
@@ -105,3 +105,22 @@ def test_an_upgraded_database_opens_without_upgrading_again(tmp_path):
         assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION)
     finally:
         close_database()
+
+
+def test_a_schema_2_database_gets_the_pr_node_id_index(tmp_path):
+    path = tmp_path / "v2.db"
+    open_database(path)
+    seed_team()
+    close_database()
+    connection = sqlite3.connect(path)
+    connection.execute("DROP INDEX pull_request_github_id")
+    connection.execute("UPDATE schema_info SET value = '2' WHERE key = 'schema_version'")
+    connection.commit()
+    connection.close()
+    assert "pull_request_github_id" not in columns_and_indexes(path)[1]
+    open_database(path)
+    try:
+        assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION)
+    finally:
+        close_database()
+    assert "pull_request_github_id" in columns_and_indexes(path)[1]

@@ -100,11 +100,23 @@ async def test_a_missing_repo_fails_alone_with_a_reason(db):
     results = {result.repo: result for result in finished.results}
     assert results[DOCS].success and stored_numbers(DOCS)
     assert not results["acme-robotics/vanished"].success
-    row = Repository.get(Repository.full_name == "acme-robotics/vanished")
-    assert row.sync_status == SyncStatus.FAILED
-    assert "Could not resolve to a Repository" in row.sync_error
+    assert "Could not resolve to a Repository" in results["acme-robotics/vanished"].error
+    assert "not tracked (check the name)" in results["acme-robotics/vanished"].error
+    # Never synced: a typo is forgotten, so later plain syncs do not fail on it forever.
+    assert Repository.get_or_none(Repository.full_name == "acme-robotics/vanished") is None
     failed = [e for e in events if isinstance(e, RepoProgress) and e.stage is Stage.FAILED]
     assert failed and failed[-1].repo == "acme-robotics/vanished"
+    assert (await run_sync(fake, [])).ok, "a later plain sync has nothing failing left"
+
+
+async def test_a_synced_repo_that_goes_missing_stays_tracked_as_failed(db):
+    fake = make_fake()
+    assert (await run_sync(fake, [DOCS])).ok
+    fake.inject(Fault("not_found", repo=DOCS, times=None))
+    finished = await run_sync(fake, [DOCS])
+    assert not finished.ok
+    row = Repository.get(Repository.full_name == DOCS)
+    assert row.sync_status == SyncStatus.FAILED and stored_numbers(DOCS), "its history is kept"
 
 
 async def test_forbidden_by_sso_fails_that_repo_with_an_actionable_reason(db):

@@ -9,12 +9,9 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from tformance.core.fakes.demo_org import DEMO_TOKEN
-from tformance.core.fakes.github_server import serve_in_thread
 
-from .sync_helpers import expected_in_range, make_fake
+from .sync_helpers import expected_in_range
 
 FLEET = "acme-robotics/fleet-console"
 
@@ -31,14 +28,6 @@ def _count(db_path) -> int:
 
 def _sync_command(db_path) -> list[str]:
     return [sys.executable, "-m", "tformance", "sync", "--repo", FLEET, "--db", str(db_path), "--no-llm"]
-
-
-@pytest.fixture
-def served_fake():
-    fake = make_fake()
-    url, stop = serve_in_thread(fake)
-    yield fake, url
-    stop()
 
 
 def test_killed_sync_resumes_from_the_stored_cursor(tmp_path, served_fake):

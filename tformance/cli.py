@@ -1,6 +1,7 @@
-"""The `tformance` command: the TUI by default, plus headless `sync`, `report`, `detect` and `enrich`.
+"""The `tformance` command: the TUI by default, plus headless `sync`, `report`, `detect`, `enrich` and `repos`.
 
-Exit codes: 0 success, 1 some repo failed, 2 bad usage or a rejected token, 130 interrupted.
+Exit codes: 0 success, 1 some repo failed (or the disk is full), 2 bad usage, a rejected token, a
+database that cannot be used or one already being synced, 130 interrupted.
 Every failure prints one line on stderr, never a traceback.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from . import __version__
-from .core.errors import DatabaseError, SettingsError, TformanceError
+from .core.errors import DatabaseError, DatabaseFull, SettingsError, TformanceError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -93,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     detect.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL (with --rescan)")
     detect.add_argument("--demo", dest="sub_demo", action="store_true", help="rescan the demo database")
+
+    repos = sub.add_parser("repos", help="list the tracked repositories; `repos remove OWNER/NAME` untracks one")
+    repos.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
+    repos.add_argument("--demo", dest="sub_demo", action="store_true", help="the demo database")
+    repos_sub = repos.add_subparsers(dest="action", parser_class=_Parser)
+    remove = repos_sub.add_parser("remove", help="untrack a repository and delete its PRs")
+    remove.add_argument("name", metavar="OWNER/NAME")
+    remove.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    remove.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
     return parser
 
 
@@ -119,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tformance: interrupted; progress is saved, run the same command to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except DatabaseFull as error:
+        print(f"tformance: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except (UsageError, SettingsError, DatabaseError) as error:
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -127,8 +140,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except TformanceError as error:
+        from .core.sync_lock import SyncLocked
+
         print(f"tformance: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE if isinstance(error, SyncLocked) else EXIT_FAILED
+    except Exception as error:
+        # A database failure outside the paths that translate it (a damaged page found mid-report).
+        failure = _database_failure(error)
+        if failure is None:
+            raise
+        print(f"tformance: {failure}", file=sys.stderr)
+        return EXIT_FAILED if isinstance(failure, DatabaseFull) else EXIT_USAGE
+
+
+def _database_failure(error: Exception) -> DatabaseError | None:
+    import sqlite3
+
+    import peewee
+
+    if not isinstance(error, peewee.PeeweeException | sqlite3.Error):
+        return None
+    from .core.database import database_failure
+
+    return database_failure(error)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -150,6 +184,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .rescan_command import run_rescan
 
         return run_rescan(args)
+    if args.command == "repos":
+        from .repos_command import run_repos
+
+        return run_repos(args)
     if args.command == "detect":
         from .detect_command import run
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 
 from rich.console import Console
@@ -25,6 +26,7 @@ from .core.llm_prompt import describe_outgoing_fields
 from .core.pr_store import DatabaseThread
 from .core.services import build_services
 from .core.settings import Settings
+from .core.sync_lock import SyncLock
 from .terminal_progress import TerminalProgress
 
 __all__ = ["describe_outgoing_fields", "estimate_llm_cost", "run_enrich"]
@@ -40,6 +42,15 @@ def run_enrich(args: argparse.Namespace) -> int:
     )
     mode = getattr(args, "llm_mode", None) or "live"
     console = Console()
+    if getattr(args, "dry_run", False):
+        lock: SyncLock | contextlib.nullcontext[None] = contextlib.nullcontext()
+    else:
+        lock = SyncLock(settings.database_location())  # the LLM work of a running sync is not done twice
+    with lock:
+        return _run_enrich(args, settings, mode, console)
+
+
+def _run_enrich(args: argparse.Namespace, settings: Settings, mode: str, console: Console) -> int:
     open_database(settings.database_location())
     try:
         if getattr(args, "dry_run", False):

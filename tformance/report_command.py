@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import shutil
 import sys
-from contextlib import nullcontext
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 from .cli import EXIT_OK, UsageError
 from .core.anonymize import Anonymizer
-from .core.database import open_database
+from .core.database import database_errors, open_database
+from .core.errors import TformanceError
 from .core.metrics import ReportFilter, compute_report, list_prs, report_to_json
 from .core.models import Repository
 from .core.report_formats import render_csv, render_html, render_text
@@ -25,15 +31,50 @@ def run_report(args: argparse.Namespace) -> int:
         settings = settings.with_(database=args.db)
     filters = ReportFilter(repo=args.repo, since=_parse_date(args.since))
     open_database(settings.database_location())
-    if args.repo:
-        _check_tracked(args.repo)
-    anonymizer = Anonymizer.from_database() if args.anonymize else None
-
-    with open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout) as out:
-        _write(args.format, filters, anonymizer, out)
-    if args.output:
-        print(f"wrote {args.output}", file=sys.stderr)
+    with database_errors():
+        if args.repo:
+            _check_tracked(args.repo)
+        anonymizer = Anonymizer.from_database() if args.anonymize else None
+        if not args.output:
+            _write(args.format, filters, anonymizer, sys.stdout)
+            return EXIT_OK
+        with _output_file(Path(args.output)) as out:
+            _write(args.format, filters, anonymizer, out)
+    print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+@contextmanager
+def _output_file(path: Path) -> Iterator[TextIO]:
+    """A temporary file beside ``path``, renamed onto it once complete: a failed report never leaves half a file."""
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise _output_error(path, error) from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.chmod(temporary, 0o644 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as error:
+        raise _output_error(path, error) from None
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _output_error(path: Path, error: OSError) -> TformanceError:
+    reason = error.strerror or str(error)
+    if error.errno == errno.ENOSPC:
+        return TformanceError(f"cannot write the report to {path}: the disk is full")
+    where = path.parent if error.filename != str(path) else path
+    return UsageError(f"cannot write the report to {path}: {reason} ({where}); pass -o with a place you can write")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write(fmt: str, filters: ReportFilter, anonymizer: Anonymizer | None, out: TextIO) -> None:

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import re
 import sys
+from contextlib import nullcontext
 
 from rich.console import Console
 from rich.text import Text
@@ -29,6 +30,7 @@ from .core.services import Services, build_services
 from .core.settings import Settings, demo_settings
 from .core.signature_rescan import rescan_at_sync_start
 from .core.sync_estimate import estimate, rough_duration
+from .core.sync_lock import SyncLock
 from .core.sync_service import SyncService
 from .terminal_progress import TerminalProgress, results_table
 
@@ -54,7 +56,14 @@ def run_sync(args: argparse.Namespace) -> int:
             "or try it on demo data: `tformance --demo`"
         )
 
-    open_database(services.database_location())
+    # One sync per database: a second one says who holds it and exits 2 before touching anything.
+    # A dry run writes nothing, so it does not wait for a running sync.
+    with nullcontext() if args.dry_run else SyncLock(services.database_location()):
+        open_database(services.database_location())
+        return _run_sync(args, services, token, months)
+
+
+def _run_sync(args: argparse.Namespace, services: Services, token: str, months: int) -> int:
     repos = list(args.repo) or _default_repos(services)
     if not repos:
         raise UsageError(

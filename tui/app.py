@@ -22,6 +22,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..core.database import close_database, open_database
 from ..core.dates import utc_now
+from ..core.errors import DatabaseError
 from ..core.events import EnrichmentProgress, EnrichmentStopped, Notice
 from ..core.github_client import TokenInfo
 from ..core.pr_store import DatabaseThread
@@ -242,6 +243,8 @@ class TformanceApp(App[None]):
     async def _enrich(self, enricher: Enricher, llm: LLMClient | None, fetch_done: asyncio.Event) -> None:
         try:
             await enricher.run(fetch_done)
+        except DatabaseError as error:  # a full or damaged database: the one failure the LLM stage raises
+            self.notify(explain(error), title="AI summaries stopped", severity="error", markup=False)
         finally:
             if llm is not None:
                 await llm.close()

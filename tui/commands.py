@@ -1,4 +1,5 @@
-"""The command palette's tformance commands: re-sync, export, forget the token, data folder, demo speed."""
+"""The command palette's tformance commands: re-sync, export, forget the token, data folder, demo speed,
+and removing a tracked repository."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..core import paths
+from ..core.pr_store import remove_repository
+from ..core.sync_lock import SyncLock
 from ..core.token_store import forget_token
 from . import store_queries
 from .error_text import explain
 from .messages import ShowDashboard, ShowRepoPicker, ShowTokenScreen, StartSync
+from .screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from .app import TformanceApp
@@ -53,6 +57,8 @@ class TformanceCommands(Provider):
         yield "Open data folder", "Show where tformance keeps its database and reports", partial(data_folder, app)
         if app.services.demo:
             yield "Toggle demo speed", "Make the demo faster: 1x, 2x, 4x, 8x, then 1x again", partial(toggle_speed, app)
+        for name in app.tracked_repos:
+            yield f"Remove {name}", "Untrack it and delete its PRs (asks first)", partial(remove, app, name)
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
@@ -72,6 +78,33 @@ def resync(app: TformanceApp) -> None:
     else:
         app.notify("Nothing is tracked yet: choose repositories first.")
         app.post_message(ShowRepoPicker())
+
+
+def remove(app: TformanceApp, name: str) -> None:
+    """Ask, then untrack ``name`` and delete its PRs; never while a sync runs (here or elsewhere)."""
+    if any(worker.group == "sync" and worker.is_running for worker in app.workers):
+        app.notify("A sync is running: remove repositories once it is done.", severity="warning")
+        return
+
+    async def answered(confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        try:
+            deleted = await app.db.run(_remove_locked, app.services.database_location(), name)
+        except Exception as error:
+            app.notify(f"Could not remove {name}: {explain(error)}", severity="error", markup=False)
+            return
+        app.tracked_repos = tuple(repo for repo in app.tracked_repos if repo.lower() != name.lower())
+        app.notify(f"Removed {name}: {deleted or 0:,} PRs deleted.", markup=False)
+        app.post_message(ShowDashboard() if app.tracked_repos else ShowRepoPicker())
+
+    question = f"Untrack {name} and delete its pull requests from this computer?\nA later sync can fetch them again."
+    app.push_screen(ConfirmScreen(question), answered)
+
+
+def _remove_locked(location: str, name: str) -> int | None:
+    with SyncLock(location):  # another process syncing this database: refuse, say who
+        return remove_repository(name)
 
 
 async def export(app: TformanceApp) -> None:

@@ -12,21 +12,11 @@ import re
 from rich.text import Text
 from textual.content import Content
 
-# ESC-introduced sequences: CSI (colours, cursor moves), OSC (titles, hyperlinks), DCS/SOS/PM/APC
-# strings, and two-character escapes. The 8-bit C1 forms are covered by the control class below.
-_ESCAPES = re.compile(
-    r"""
-    \x1b\[[0-?]*[ -/]*[@-~]                      # CSI ... final byte
-    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?         # OSC ... BEL or ST
-    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?              # DCS, SOS, PM, APC ... ST
-    | \x1b[@-Z\\-_]                              # other two-character escapes
-    | \x1b                                       # a lone ESC
-    """,
-    re.VERBOSE,
-)
-# C0 and C1 controls and DEL, bidirectional overrides and isolates (they can reorder what follows
-# on the line), and the line/paragraph separators some terminals treat as newlines.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+from ..core.safe_text import CONTROL_CHARACTERS, ESCAPE_SEQUENCES
+
+_ESCAPES = ESCAPE_SEQUENCES
+# Unlike an export, the screen shows where a control character was (U+FFFD); tabs become spaces.
+_CONTROLS = CONTROL_CHARACTERS
 _NEWLINES = re.compile(r"\r\n?|\n")
 _SPACES = re.compile(r"[ \t]+")
 REPLACEMENT = "\ufffd"

@@ -32,6 +32,7 @@ from ...core.events import (
 )
 from ...core.signature_rescan import rescan_at_sync_start
 from ...core.sync_estimate import estimate
+from ...core.sync_lock import SyncLock
 from ...core.sync_service import SyncService
 from ..error_text import explain
 from ..event_buffer import EventBuffer
@@ -129,7 +130,9 @@ class SyncScreen(Screen[None]):
         app = self.app
         settings = app.services.settings
         finished: SyncFinished | None = None
+        lock = SyncLock(app.services.database_location())
         try:
+            lock.acquire()  # one sync per database, across processes: a second one says who holds it
             # A resumed repo's bar starts at what is stored already.
             start, _ = calculate_sync_date_range(self.months, app.services.today or app.clock().date())
             for repo, stored in (await app.db.run(stored_in_range, repos, start)).items():
@@ -156,6 +159,8 @@ class SyncScreen(Screen[None]):
             self.buffer.put(run, Notice(f"The sync stopped: {explain(error)}", "error"))
             for repo in repos:
                 self.buffer.put(run, RepoFinished(repo, False, 0, explain(error)))
+        finally:
+            lock.release()
         self.post_message(SyncCompleted(finished or SyncFinished(()), run))
         return finished
 
