@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from ...core.metrics import MonthAIShare, WeekCount
-from .charts import MONTHS, nice_ticks
+from .charts import Label, fit, month_forms, month_key, nice_ticks
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 MAX_STEP = 4  # cells per column, its gap included: wider columns look like blocks, not a trend
@@ -22,7 +22,7 @@ MAX_STEP = 4  # cells per column, its gap included: wider columns look like bloc
 
 def draw_columns(
     values: Sequence[float],
-    labels: Sequence[str],
+    labels: Sequence[Label],
     title: str,
     width: int,
     height: int,
@@ -33,8 +33,8 @@ def draw_columns(
 ) -> list[Content]:
     """The chart as ``height`` lines of at most ``width`` cells: title, rows of columns, axis, labels.
 
-    ``labels[i]`` goes under column ``i`` ("" for none; a label that would touch the previous one is
-    left out). The y axis runs from 0 to a round number at or above ``max(values)`` and ``least_top``.
+    ``labels[i]`` goes under column ``i`` ("" for none), in the longest of its forms that fits before
+    the next label. The y axis runs from 0 to a round number at or above ``max(values)`` and ``least_top``.
     """
     rows = height - 3
     if not values or rows < 2 or width < 12:
@@ -67,31 +67,27 @@ def draw_columns(
     return lines
 
 
-def _place(labels: Sequence[str], step: int) -> str:
-    """The labels on one line, each under its column, skipping any that would touch the one before."""
-    line = [" "] * (len(labels) * step)
-    free_from = 0
-    for index, label in enumerate(labels):
-        start = index * step
-        if not label or start < free_from or start + len(label) > len(line):
-            continue
+def _place(labels: Sequence[Label], step: int) -> str:
+    """The labels on one line, each under its column in the longest form that fits before the next.
+
+    A label never overlaps the next one; it shrinks instead (``Jan 25``, ``2025``, ``'25``; ``Mar``,
+    ``M``), so no label is dropped unless not even its shortest form fits.
+    """
+    starts = [index * step for index, label in enumerate(labels) if label]
+    line = [" "] * (len(labels) * step + 1)  # and the right margin, for the last label's gap
+    for start, following in zip(starts, [*starts[1:], len(line) + 1][: len(starts)], strict=True):
+        label = fit(labels[start // step], following - start)
         line[start : start + len(label)] = label
-        free_from = start + len(label) + 1
     return "".join(line).rstrip()
 
 
-def month_name(year: int, month: int) -> str:
-    """``Mar``; ``Jan 25`` at a year's start, so the axis says which year."""
-    return MONTHS[month - 1] + (f" {year % 100:02d}" if month == 1 else "")
-
-
-def week_labels(weeks: Sequence[WeekCount]) -> list[str]:
-    """The month's name under the first week of each month (the week whose Monday is in its first 7 days)."""
-    labels = []
+def week_labels(weeks: Sequence[WeekCount]) -> list[Label]:
+    """The month under the first week of each month (the week whose Monday is in its first 7 days)."""
+    labels: list[Label] = []
     for week in weeks:
         year, number = week.week.split("-W")
         monday = date.fromisocalendar(int(year), int(number), 1)
-        labels.append(month_name(monday.year, monday.month) if monday.day <= 7 else "")
+        labels.append(month_forms(monday.year, monday.month, first=not any(labels)) if monday.day <= 7 else "")
     return labels
 
 
@@ -106,7 +102,7 @@ class ColumnChart(Widget):
         super().__init__(id=id)
         self.chart_title = title
         self.values: tuple[float, ...] = ()
-        self.labels: tuple[str, ...] = ()
+        self.labels: tuple[Label, ...] = ()
 
     def render(self) -> Content:
         size = self.content_size
@@ -130,7 +126,7 @@ class AIShareChart(ColumnChart):
 
     def show(self, months: Sequence[MonthAIShare]) -> None:
         self.values = tuple((month.share or 0) * 100 for month in months)
-        self.labels = tuple(month_name(*map(int, month.month.split("-"))) for month in months)
+        self.labels = tuple(month_forms(*month_key(m.month), first=not i) for i, m in enumerate(months))
         self.refresh()
 
     def draw(self, width: int, height: int) -> list[Content]:
