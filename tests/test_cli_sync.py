@@ -120,6 +120,9 @@ def test_demo_sync_runs_offline_without_a_token(tmp_path):
     result = tformance("sync", "--demo", "--demo-speed", "50", "--db", str(tmp_path / "demo.db"))
     assert result.returncode == 0, result.stderr
     assert "acme-robotics/fleet-console" in result.stdout
+    # The estimate is of the demo's own pace: a run of a second or two is not "about 1 min".
+    plan = next(line for line in result.stderr.splitlines() if "PRs to fetch:" in line)
+    assert "API points" in plan and plan.endswith("a few seconds"), plan
     db = str(tmp_path / "demo.db")
     report = json.loads(tformance("report", "--db", db, "--format", "json").stdout)
     assert len(report["repos"]) == 5 and 500 <= report["total_prs"] <= 800
