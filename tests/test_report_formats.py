@@ -183,3 +183,11 @@ def test_reports_say_whether_the_cycle_time_difference_is_bigger_than_chance(db,
     # Automation bots' instant merges are left out of the headline, and the report says so.
     assert "Bots left out         20 PRs by automation accounts" in text
     assert "Figures above: bots left out: 20 PRs" in page
+
+
+def test_include_bots_puts_them_back_in_the_headline(team):
+    everything = compute_report(ReportFilter(include_bots=True), now=NOW)
+    text = render_text(everything, console_width=100)
+    assert "Team insights: all repos · bots included" in text
+    assert "9 opened · 6 merged · 1 closed unmerged · 2 open" in text and "Bots left out" not in text
+    assert "bots left out" not in render_html(everything)

@@ -23,7 +23,7 @@ def run_report(args: argparse.Namespace) -> int:
     settings = Settings.from_env().with_(demo=args.demo)
     if args.db:
         settings = settings.with_(database=args.db)
-    filters = ReportFilter(repo=args.repo, since=_parse_date(args.since))
+    filters = ReportFilter(repo=args.repo, since=_parse_date(args.since), include_bots=args.include_bots)
     open_database(settings.database_location())
     if args.repo:
         _check_tracked(args.repo)
