@@ -213,7 +213,7 @@ def _assemble(
         authors=tuple(row for row in author_rows if not row.is_bot),
         bots=tuple(row for row in author_rows if row.is_bot),
         health=health,
-        headline=_stats(scanned.people),
+        headline=_stats(scanned.total if filters.include_bots else scanned.people),
     )
 
 
@@ -313,6 +313,7 @@ def report_to_json(report: TeamReport) -> dict[str, Any]:
             "author": report.filters.author,
             "since": _iso_date(report.filters.since),
             "until": _iso_date(report.filters.until),
+            "include_bots": report.filters.include_bots,
         },
         "period": {"start": _iso_date(report.period_start), "end": _iso_date(report.period_end)},
         "repos": [

@@ -38,6 +38,7 @@ class ReportFilter:
     author: str | None = None  # login, case-insensitive; "ghost" matches deleted accounts
     since: date | None = None
     until: date | None = None
+    include_bots: bool = False  # headline figures with automation bots' PRs in, as GitHub counts them
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,8 @@ class TeamReport:
 
     @property
     def bots_left_out(self) -> int:
-        """Automation bots' PRs left out of ``headline``."""
-        return self.ai_vs_human.automation_prs_excluded
+        """Automation bots' PRs left out of ``headline`` (0 with ``filters.include_bots``)."""
+        return 0 if self.filters.include_bots else self.ai_vs_human.automation_prs_excluded
 
 
 @dataclass(frozen=True)

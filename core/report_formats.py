@@ -99,6 +99,8 @@ def describe_filters(filters: ReportFilter) -> str:
         parts.append(f"since {filters.since.isoformat()}")
     if filters.until:
         parts.append(f"until {filters.until.isoformat()}")
+    if filters.include_bots:
+        parts.append("bots included")
     return " · ".join(parts)
 
 
@@ -143,7 +145,7 @@ EMPTY_DATABASE = "Nothing synced yet: run `tformance sync --repo OWNER/NAME`, or
 
 def _nothing_text(report: TeamReport) -> str:
     """Why there is nothing to measure: an empty database, or a selection no PR matches."""
-    if not report.repos and report.filters == ReportFilter():
+    if not report.repos and report.filters.repo is None:
         return EMPTY_DATABASE
     return "No pull requests match this selection: nothing to measure yet."
 

@@ -120,11 +120,18 @@ def test_demo_sync_runs_offline_without_a_token(tmp_path):
     result = tformance("sync", "--demo", "--demo-speed", "50", "--db", str(tmp_path / "demo.db"))
     assert result.returncode == 0, result.stderr
     assert "acme-robotics/fleet-console" in result.stdout
+    # The estimate is of the demo's own pace: a run of a second or two is not "about 1 min".
+    plan = next(line for line in result.stderr.splitlines() if "PRs to fetch:" in line)
+    assert "API points" in plan and plan.endswith("a few seconds"), plan
     db = str(tmp_path / "demo.db")
     report = json.loads(tformance("report", "--db", db, "--format", "json").stdout)
     assert len(report["repos"]) == 5 and 500 <= report["total_prs"] <= 800
     assert 0 < report["ai_share"] < 1 and report["ai_by_tool"]["claude_code"] > 0
     assert report["cycle_time_hours"]["median"] > 0
+    # The headline leaves the demo's dependabot and renovate PRs out, unless asked for them.
+    assert 0 < report["headline"]["bots_left_out"] == report["total_prs"] - report["headline"]["prs"]
+    everything = json.loads(tformance("report", "--db", db, "--format", "json", "--include-bots").stdout)
+    assert everything["headline"]["prs"] == everything["total_prs"] and everything["headline"]["bots_left_out"] == 0
 
     text = tformance("report", "--db", db)
     assert text.returncode == 0 and "AI-assisted" in text.stdout and "Cycle time" in text.stdout

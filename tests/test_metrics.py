@@ -234,6 +234,9 @@ def test_headline_figures_leave_automation_bots_out(team):
     assert headline.cycle_time_hours == Distribution(5, 8.0, pytest.approx(22.0))  # 2 4 8 10 30
     assert (headline.ai_assisted, headline.ai_share) == (4, pytest.approx(4 / 7))
     assert headline.merged_without_review == 1  # web#3
+    # With the bots asked for, the headline is every PR, and nothing is said to be left out.
+    everything = compute_report(ReportFilter(include_bots=True), now=NOW)
+    assert everything.headline == everything.totals == team.totals and everything.bots_left_out == 0
     # So the headline median lies between the two sides', never below both.
     sides = team.ai_vs_human
     low, high = sorted((sides.ai.cycle_time_hours.median, sides.human.cycle_time_hours.median))
@@ -460,7 +463,14 @@ def test_json_schema(team):
     )
     assert data["schema_version"] == 1 and data["generated_at"] == "2025-04-01T08:00:00Z"
     _check(
-        data["filters"], {"repo": optional_str, "author": optional_str, "since": optional_str, "until": optional_str}
+        data["filters"],
+        {
+            "repo": optional_str,
+            "author": optional_str,
+            "since": optional_str,
+            "until": optional_str,
+            "include_bots": bool,
+        },
     )
     assert data["period"] == {"start": "2025-03-03", "end": "2025-03-31"}
     for repo in data["repos"]:

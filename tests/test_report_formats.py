@@ -15,7 +15,7 @@ from tformance.core.database import close_database, open_database
 from tformance.core.metrics import ReportFilter, compute_report, list_prs, report_to_json
 from tformance.core.report_formats import CSV_COLUMNS, render_csv, render_html, render_text
 
-from .test_metrics import NOW, T0, add_pr, add_repo, seed_team
+from .test_metrics import NOW, T0, add_pr, add_repo, seed_comparison, seed_team
 
 NASTY_TITLE = 'Fix "quotes", commas,\nnewlines <script>alert(1)</script> [bold]x[/] & more'
 REAL_NAMES = ("alice", "bob", "carol", "dependabot", "copilot-swe-agent", "acme/web", "acme/api", "acme")
@@ -171,3 +171,30 @@ def test_people_read_tool_names_and_json_keeps_ids(team):
     for output in (text, page):
         assert "Claude Code" in output and "claude_code" not in output
     assert "claude_code" in json.dumps(report_to_json(team))
+
+
+@pytest.mark.parametrize(
+    ("ai_hours", "human_hours", "verdict"),
+    [(3, 12, "AI-assisted PRs merge "), (8, 8, "No clear difference in median cycle time: 95% interval from ")],
+)
+def test_reports_say_whether_the_cycle_time_difference_is_bigger_than_chance(db, ai_hours, human_hours, verdict):
+    seed_comparison(ai_hours=ai_hours, human_hours=human_hours, seed=1 if ai_hours != human_hours else 2)
+    report = compute_report(now=NOW)
+    sizes = "40 AI-assisted and 50 without AI merged PRs"
+    text = render_text(report, console_width=140)
+    page = render_html(report, list_prs())
+    for output in (" ".join(text.split()), page):  # the terminal wraps the sentence
+        assert verdict in output and sizes in output
+    if ai_hours < human_hours:
+        assert re.search(r"merge [\d.]+ h faster \(median; 95% interval [\d.]+ (h|min) to [\d.]+ h faster", page)
+    # Automation bots' instant merges are left out of the headline, and the report says so.
+    assert "Bots left out         20 PRs by automation accounts" in text
+    assert "Figures above: bots left out: 20 PRs" in page
+
+
+def test_include_bots_puts_them_back_in_the_headline(team):
+    everything = compute_report(ReportFilter(include_bots=True), now=NOW)
+    text = render_text(everything, console_width=100)
+    assert "Team insights: all repos · bots included" in text
+    assert "9 opened · 6 merged · 1 closed unmerged · 2 open" in text and "Bots left out" not in text
+    assert "bots left out" not in render_html(everything)

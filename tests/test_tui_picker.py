@@ -142,7 +142,7 @@ async def test_the_picker_and_the_cli_dry_run_give_the_same_estimate(tmp_path: P
     app = app_for(build_services(settings, demo_speed=50))
     async with app.run_test(size=(120, 40)) as pilot:
         picker = await open_picker(pilot)
-        for _ in range(100):
+        for _ in range(600):  # the demo's fake GitHub lists and counts at its own (fast) pace
             if picker.table.repo_count and not picker.table.counting:
                 break
             await pilot.pause(0.05)

@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--demo", dest="sub_demo", action="store_true", help="report on the demo database")
     report.add_argument("--repo", help="only this repository (OWNER/NAME)")
     report.add_argument("--since", help="only PRs created on or after this date (YYYY-MM-DD)")
+    report.add_argument(
+        "--include-bots", action="store_true", help="count automation bots' PRs in the headline figures too"
+    )
     report.add_argument("--format", choices=("text", "json", "csv", "html"), default="text")
     report.add_argument("--anonymize", action="store_true", help="replace logins and repo names consistently")
     report.add_argument("--output", "-o", help="write to this file instead of stdout")

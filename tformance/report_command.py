@@ -29,7 +29,7 @@ def run_report(args: argparse.Namespace) -> int:
     settings = Settings.from_env().with_(demo=args.demo)
     if args.db:
         settings = settings.with_(database=args.db)
-    filters = ReportFilter(repo=args.repo, since=_parse_date(args.since))
+    filters = ReportFilter(repo=args.repo, since=_parse_date(args.since), include_bots=args.include_bots)
     open_database(settings.database_location())
     with database_errors():
         if args.repo:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...core.metrics_types import ai_verdict, ai_verdict_source
+from ..browser import open_in_browser
 from ..formatting import count, plural, tool_label
 from ..safe_text import clean
 from ..store_queries import PullRequestDetail, pull_request_detail
@@ -102,5 +103,17 @@ class PullRequestScreen(ModalScreen[None]):
             text.update(describe_pull_request(self.detail))
 
     def action_open_link(self) -> None:
-        if self.detail is not None and self.detail.url.startswith("https://"):
-            self.app.open_url(self.detail.url)
+        if self.detail is None or not self.detail.url.startswith("https://"):
+            return
+        url = self.detail.url
+        if self.app.is_web:  # served in a browser: the page opens the link
+            self.app.open_url(url)
+        elif not open_in_browser(url):
+            self.app.copy_to_clipboard(url)
+            self.notify(
+                f"No browser could be opened here. The link is copied to the clipboard:\n{url}",
+                title="Open in browser",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )

@@ -50,11 +50,45 @@ class ThemedChart(PlotextPlot):
         raise NotImplementedError
 
 
-def _month_label(month: str) -> str:
-    """``2025-03`` as ``Mar``, or ``Jan 25`` at a year's start so the axis says which year."""
+Label = str | tuple[str, ...]  # an axis label, or its forms from the longest to the shortest
+
+
+def month_forms(year: int, month: int, *, first: bool = False) -> tuple[str, ...]:
+    """An axis label for a month, longest form first: ``Mar``, ``M``.
+
+    January says its year (``Jan 25``, ``2025``, ``'25``) so that an axis showing every month
+    shows where the year changes; the axis's ``first`` month says its year when there is room.
+    """
+    name = MONTHS[month - 1]
+    short = f"{year % 100:02d}"
+    if month == 1:
+        return (f"{name} {short}", str(year), f"'{short}", name[0])
+    return (f"{name} {short}", name, name[0]) if first else (name, name[0])
+
+
+def fit(label: Label, room: int) -> str:
+    """The longest form of ``label`` that leaves a cell of gap in ``room`` cells ("" if none does)."""
+    forms = (label,) if isinstance(label, str) else label
+    return next((form for form in forms if len(form) < room), "")
+
+
+def month_ticks(months: Sequence[str], width: int) -> list[str]:
+    """A tick label for every month (``YYYY-MM``) of an axis ``width`` cells wide, in the longest
+    form the space between two ticks leaves room for (the y axis and the frame take about 8 cells;
+    the first and last months sit on the plot's edges; plotext drops a label that touches another)."""
+    room = max(1, (width - 8) // max(1, len(months) - 1))
+    return [fit(month_forms(*month_key(month), first=not index), room) for index, month in enumerate(months)]
+
+
+def _month_year(month: str) -> str:
+    year, number = month_key(month)
+    return f"{MONTHS[number - 1]} {year}"
+
+
+def month_key(month: str) -> tuple[int, int]:
+    """``2025-03`` as ``(2025, 3)``."""
     year, number = month.split("-")
-    name = MONTHS[int(number) - 1]
-    return f"{name} {year[2:]}" if number == "01" else name
+    return int(year), int(number)
 
 
 def nice_ticks(top: float, wanted: int = 4) -> list[float]:
@@ -65,11 +99,6 @@ def nice_ticks(top: float, wanted: int = 4) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     return [step * i for i in range(math.ceil(top / step) + 1)]
-
-
-def _ticks(count: int, wanted: int) -> list[int]:
-    step = max(1, round(count / max(1, wanted)))
-    return list(range(0, count, step))
 
 
 class CycleTimeChart(ThemedChart):
@@ -85,7 +114,7 @@ class CycleTimeChart(ThemedChart):
 
     def title_text(self) -> str:
         if self.unsynced and self.unsynced < len(self.months):
-            return f"{self.chart_title} · {_month_label(self.months[self.unsynced].month)} on (synced so far)"
+            return f"{self.chart_title} · {_month_year(self.months[self.unsynced].month)} on (synced so far)"
         return self.chart_title
 
     def draw(self) -> None:
@@ -105,5 +134,9 @@ class CycleTimeChart(ThemedChart):
         ticks = nice_ticks(max(value for _, value in p90) if p90 else max(median))
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks, [f"{tick:g}" for tick in ticks])
-        ticks = _ticks(len(self.months), 6)
-        plt.xticks(ticks, [_month_label(self.months[i].month) for i in ticks])
+        labels = month_ticks([m.month for m in self.months], self.size.width)
+        plt.xticks(list(range(len(self.months))), labels)
+        first, last = self.months[0].month, self.months[-1].month
+        if first[:4] != last[:4] and not any(any(c.isdigit() for c in label) for label in labels):
+            # One letter a month leaves no room for the year on the axis: the title says the range.
+            plt.title(f"{self.chart_title} · {_month_year(first)} – {_month_year(last)}")

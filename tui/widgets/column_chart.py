@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from ...core.metrics import MonthAIShare, WeekCount
-from .charts import MONTHS, nice_ticks
+from .charts import Label, fit, month_forms, month_key, nice_ticks
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 MAX_STEP = 8  # cells per column, its gap included: wider columns look like blocks, not a trend
@@ -23,7 +23,7 @@ UNSYNCED = "░"
 
 def draw_columns(
     values: Sequence[float],
-    labels: Sequence[str],
+    labels: Sequence[Label],
     title: str,
     width: int,
     height: int,
@@ -36,8 +36,8 @@ def draw_columns(
     """The chart as ``height`` lines of at most ``width`` cells: title, rows of columns, axis, labels.
 
     The columns share the width (a wide terminal gets wider columns, or more space between them).
-    ``labels[i]`` goes under column ``i`` ("" for none; a label that would touch the previous one is
-    left out). The y axis runs from 0 to a round number at or above ``max(values)`` and ``least_top``.
+    ``labels[i]`` goes under column ``i`` ("" for none), in the longest of its forms that fits before
+    the next label. The y axis runs from 0 to a round number at or above ``max(values)`` and ``least_top``.
     The first ``unsynced`` columns cover a range the sync has not reached yet: they are shaded,
     not drawn as a trend.
     """
@@ -82,30 +82,28 @@ def draw_columns(
     return lines
 
 
-def _place(labels: Sequence[str], starts: Sequence[int]) -> str:
-    """The labels on one line, each under its column, skipping any that would touch the one before."""
-    line = [" "] * starts[-1]
-    free_from = 0
-    for label, start in zip(labels, starts, strict=False):
-        if not label or start < free_from or start + len(label) > len(line):
-            continue
-        line[start : start + len(label)] = label
-        free_from = start + len(label) + 1
+def _place(labels: Sequence[Label], starts: Sequence[int]) -> str:
+    """The labels on one line, each under its column in the longest form that fits before the next.
+
+    A label never overlaps the next one; it shrinks instead (``Jan 25``, ``2025``, ``'25``; ``Mar``,
+    ``M``), so no label is dropped unless not even its shortest form fits.
+    """
+    line = [" "] * (starts[-1] + 1)  # and the right margin, for the last label's gap
+    placed = [(start, label) for start, label in zip(starts, labels, strict=False) if label]
+    following = [start for start, _ in placed[1:]] + [len(line) + 1] if placed else []
+    for (start, label), end in zip(placed, following, strict=True):
+        text = fit(label, end - start)
+        line[start : start + len(text)] = text
     return "".join(line).rstrip()
 
 
-def month_name(year: int, month: int) -> str:
-    """``Mar``; ``Jan 25`` at a year's start, so the axis says which year."""
-    return MONTHS[month - 1] + (f" {year % 100:02d}" if month == 1 else "")
-
-
-def week_labels(weeks: Sequence[WeekCount]) -> list[str]:
-    """The month's name under the first week of each month (the week whose Monday is in its first 7 days)."""
-    labels = []
+def week_labels(weeks: Sequence[WeekCount]) -> list[Label]:
+    """The month under the first week of each month (the week whose Monday is in its first 7 days)."""
+    labels: list[Label] = []
     for week in weeks:
         year, number = week.week.split("-W")
         monday = date.fromisocalendar(int(year), int(number), 1)
-        labels.append(month_name(monday.year, monday.month) if monday.day <= 7 else "")
+        labels.append(month_forms(monday.year, monday.month, first=not any(labels)) if monday.day <= 7 else "")
     return labels
 
 
@@ -120,7 +118,7 @@ class ColumnChart(Widget):
         super().__init__(id=id)
         self.chart_title = title
         self.values: tuple[float, ...] = ()
-        self.labels: tuple[str, ...] = ()
+        self.labels: tuple[Label, ...] = ()
         self.unsynced = 0  # leading columns the sync has not reached yet
 
     def render(self) -> Content:
@@ -147,7 +145,7 @@ class AIShareChart(ColumnChart):
     def show(self, months: Sequence[MonthAIShare], *, unsynced: int = 0) -> None:
         self.unsynced = unsynced
         self.values = tuple((month.share or 0) * 100 for month in months)
-        self.labels = tuple(month_name(*map(int, month.month.split("-"))) for month in months)
+        self.labels = tuple(month_forms(*month_key(m.month), first=not i) for i, m in enumerate(months))
         self.refresh()
 
     def draw(self, width: int, height: int) -> list[Content]:
