@@ -1,8 +1,8 @@
 """Stage-1 AI detection on the labelled evaluation sets: precision, recall and exact-tool accuracy per kind.
 
-Run: ``python benchmarks/detection_eval.py [--misses] [--file NAME]``. Reads the three sets in ``tests/data``
-(``ai_eval_cases``, ``ai_eval_realworld``, ``ai_eval_heldout``), or one with ``--file``; ``--misses`` also
-lists each case judged wrongly. Targets:
+Run: ``python benchmarks/detection_eval.py [--misses] [--file NAME]``. Reads the four sets in ``tests/data``
+(``ai_eval_cases``, ``ai_eval_realworld``, ``ai_eval_heldout``, ``ai_eval_independent``), or one with
+``--file``; ``--misses`` also lists each case judged wrongly. Targets:
 precision >= 0.97 and recall >= 0.95 on explicit markers and disclosures, and no review-bot summary
 counted as AI. Also times the scan of a 1 MB body, and with ``--rescan-prs N`` the rescan of N stored
 PRs (``tformance detect --rescan`` after an upgrade) in a temporary SQLite database.
@@ -26,7 +26,12 @@ from tformance.core.signature_rescan import rescan_signatures
 from tformance.detect_command import pr_from_json
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-FILES = (DATA / "ai_eval_cases.jsonl", DATA / "ai_eval_realworld.jsonl", DATA / "ai_eval_heldout.jsonl")
+FILES = (
+    DATA / "ai_eval_cases.jsonl",
+    DATA / "ai_eval_realworld.jsonl",
+    DATA / "ai_eval_heldout.jsonl",
+    DATA / "ai_eval_independent.jsonl",
+)
 
 
 def main() -> None:

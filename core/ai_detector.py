@@ -53,7 +53,7 @@ _NAME_LEAD = 240
 _LINES_UP = 8  # line-anchored rules look this many lines up, at most
 
 # Bump when the detection code changes what it finds; rule edits change the digest alone.
-_DETECTOR_REVISION = 2
+_DETECTOR_REVISION = 3  # 3: quoted footers, ticked questions, clauses after a dash
 
 
 def _rules_by_scope() -> dict[Scope, tuple[Rule, ...]]:
@@ -157,7 +157,9 @@ _HEDGE = re.compile(
 )
 # A sentence ends at a newline or at . ! ? ; followed by space (not inside a URL).
 _SENTENCE_END = re.compile(r"\n|[.!?;](?=\s|$)")
+_CLAUSE_END = re.compile(r"\n|[.!?;](?=\s|$)|[ \t][-\u2013\u2014][ \t]")
 _UNTICKED = re.compile(r"^[ \t]{0,8}(?:[-*+]|\d{1,3}[.)])[ \t]{1,4}\[ \]")
+_TICKED = re.compile(r"^[ \t]{0,8}(?:[-*+]|\d{1,3}[.)])[ \t]{1,4}\[[xX]\]")
 # "Copilot: no", "AI tools used: none", "Claude Code? N/A".
 _ANSWERED_NO = re.compile(
     r"^[ \t]{0,3}(?:(?:was[ \t]{1,3})?(?:used|usage|assistance|involvement)[ \t]{0,3})?\??(?:\*\*)?[ \t]{0,3}"
@@ -178,6 +180,8 @@ _QUOTE_LINE = re.compile(r"[ \t]{0,3}>")  # used with match(text, line_start): n
 # GitHub's alert blocks ("> [!NOTE]") are the author's own words, not a quotation.
 _ALERT = re.compile(r"[ \t]{0,3}>[ \t]{0,3}\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"\n]{1,160}"|\u201c[^\u201d\n]{1,160}\u201d')
+# Quoted phrases in prose, but not HTML attribute values (href="https://cursor.com/agents/...").
+_QUOTED_PHRASE = re.compile(r'(?<![=\w])"[^"\n]{1,160}"|\u201c[^\u201d\n]{1,160}\u201d')
 # An indented code block: indented lines after a blank line that does not follow a list item
 # (whose continuation lines are indented too).
 _INDENTED_BLOCK = re.compile(
@@ -342,7 +346,8 @@ def _scan(field: _Field, reviewers: set[str]) -> Iterator[Evidence]:
             text = prose_text
         else:
             if marker_text is None:
-                marker_text = _mask_code(reviewed, markdown=markdown)
+                # A footer in double quotes is talked about: 'Do NOT include "Generated with ..."'.
+                marker_text = _mask_quotes(_mask_code(reviewed, markdown=markdown), _QUOTED_PHRASE)
             text = marker_text
         # Every pattern matches within one line: start at the line of the first needle.
         pos = max(lowered.rfind("\n", 0, first) + 1, first - _NAME_LEAD)
@@ -429,7 +434,8 @@ def _is_asserted(text: str, start: int, end: int) -> bool:
     if _UNTICKED.match(before[line_start:]) or _is_quoted(text, start):
         return False
     clause_start = 0
-    for boundary in _SENTENCE_END.finditer(before):
+    # A dash starts a clause too: "This is not an anti-AI move - I used GH Copilot".
+    for boundary in _CLAUSE_END.finditer(before):
         clause_start = boundary.end()
     if _HEDGE.search(before[clause_start:]):
         return False
@@ -437,7 +443,8 @@ def _is_asserted(text: str, start: int, end: int) -> bool:
     if _ANSWERED_NO.match(after) or _DENIED_AFTER.match(after) or _BANNED_AFTER.match(after):
         return False
     boundary = _SENTENCE_END.search(after)
-    return not (boundary and boundary.group() == "?")
+    # A ticked box answers its question: "- [x] Was AI used in this pull request?"
+    return not (boundary and boundary.group() == "?") or bool(_TICKED.match(before[line_start:]))
 
 
 def _evidence(rule: Rule, field: _Field, matched: str) -> Evidence:
@@ -513,11 +520,11 @@ def _is_quoted(text: str, start: int) -> bool:
     return True
 
 
-def _mask_quotes(text: str) -> str:
+def _mask_quotes(text: str, quoted: re.Pattern[str] = _QUOTED) -> str:
     """`text` with double-quoted phrases blanked: a quoted marker is talked about, not used."""
     if '"' not in text and "\u201c" not in text:
         return text
-    return _QUOTED.sub(lambda m: _blank(m.group()), text)
+    return quoted.sub(lambda m: _blank(m.group()), text)
 
 
 def _mask_review_summaries(text: str, lowered: str, reviewers: set[str]) -> str:

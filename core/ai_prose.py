@@ -34,9 +34,11 @@ _ADVERB = (
     r"mainly|in[ \t]part|in[ \t]full|automatically|together)[ \t]{1,3}){0,2}"
 )
 # "wrote this with", "built it in", "generated the tests using".
+# A file name is an object too: "Generated AGENTS.md via Codex CLI". Other nouns stay out:
+# "generated summaries with GPT-4" describes a feature.
 _OBJECT = (
-    r"(?:(?:this|it|these|them|most[ \t]of[ \t](?:this|it)|the[ \t](?:code|tests|fix|changes|patch|docs))"
-    r"(?:[ \t]one)?[ \t]{1,3})?"
+    r"(?:(?:(?:this|it|these|them|most[ \t]of[ \t](?:this|it)|the[ \t](?:code|tests|fix|changes|patch|docs))"
+    r"(?:[ \t]one)?|(?:the[ \t])?[\w/-]{1,60}\.[A-Za-z]{1,6})[ \t]{1,3})?"
 )
 _PREP = r"(?:by|with|using|via|through|in|from)"
 _HELP = (
@@ -59,7 +61,9 @@ _TO_WRITE = re.compile(
     r"create|implement|refactor|code|produce|build|author|debug|fix|port|migrate|add|update|rewrite)|"
     r"for[ \t]{1,3}(?:the[ \t]{1,3})?(?:writing|generating|drafting|implementing|implementation|refactoring|"
     r"coding|development|debugging|most[ \t]of[ \t]this|this[ \t]{1,3}(?:PR|change|fix|feature|patch)|"
-    r"the[ \t]{1,3}(?:code|changes|tests)))\b",
+    r"the[ \t]{1,3}(?:code|changes|tests))|"
+    # "I used GH Copilot while writing this PR"
+    r"while[ \t]{1,3}(?:writing|working[ \t]on|preparing|implementing|coding|drafting|building|developing))\b",
     I,
 )
 # "claude-code used with Sonnet 4.5", "Copilot was used for the tests".
@@ -67,7 +71,9 @@ _NAME_USED = re.compile(
     r"[ \t]{1,3}used[ \t]{0,3}[:?][ \t]{0,3}(?:\*\*)?[ \t]{0,3}(?:yes|true|\[x\])\b|"  # "Claude Code used: yes"
     r"[ \t]{1,3}(?:\([^()\n]{1,40}\)[ \t]{1,3})?(?:was[ \t]{1,3}|were[ \t]{1,3})?used[ \t]{1,3}"
     r"(?:with|via|for[ \t]{1,3}(?:the[ \t]{1,3})?(?:implementation|coding|writing|this|tests|code|changes|refactoring|"
-    r"most|parts|debugging)|to[ \t]{1,3}(?:write|implement|help|generate|draft|debug|refactor|build|create|fix))\b",
+    r"most|parts|debugging)|to[ \t]{1,3}(?:write|implement|help|generate|draft|debug|refactor|build|create|fix)|"
+    # "AI was used in this PR", "- [x] Was AI used in this pull request?"
+    r"in[ \t]{1,3}(?:this|the)[ \t]{1,3}(?:PR|pull[ \t]request|change|patch|commit|contribution))\b",
     I,
 )
 # "ChatGPT helped me draft the guide", "Claude wrote most of this".
@@ -132,7 +138,7 @@ _NAMES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
         # Model ids ("claude-sonnet-4-5"), but not dated snapshots, which API configs pin.
         r"claude(?:-(?!code\b)[a-z0-9.]{1,12}){1,5}(?<!-20\d{6})",
     ),
-    ("copilot", ("copilot",), r"(?:GitHub[ \t])?Copilot(?:[ \t](?:Chat|Agent|coding[ \t]agent))?", ""),
+    ("copilot", ("copilot",), r"(?:(?:GitHub|GH)[ \t])?Copilot(?:[ \t](?:Chat|Agent|coding[ \t]agent))?", ""),
     (
         "cursor",
         ("cursor",),
@@ -178,7 +184,7 @@ _NAMES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
         r"warp(?:[ \t](?:ai|agent|terminal))?",
     ),
     ("openhands", ("openhands", "opendevin"), r"OpenHands|OpenDevin", ""),
-    ("roo_code", ("roo", "roomote"), r"Roo[ \t]?Code|Roomote", ""),
+    ("roo_code", ("roo", "roomote"), r"Roo(?:[ \t]?Code)?|Roomote", ""),
     ("kiro", ("kiro",), r"(?-i:Kiro)(?:[ \t](?:IDE|agent|AI|CLI))?", r"kiro"),
     ("cline", ("cline",), r"(?-i:Cline)", r"cline"),
     ("opencode", ("opencode",), r"(?-i:OpenCode|opencode)", r"opencode"),

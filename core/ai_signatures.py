@@ -285,9 +285,9 @@ AI_RULES: tuple[Rule, ...] = (
         "cursor",
         "Cursor agent link",
         BODY,
-        re.compile(r"cursor\.com/(?:background-agent|agents)\?(?:bcId|id)=bc-[\w-]{4,60}", I),
+        re.compile(r"cursor\.com/(?:background-agent|agents)(?:\?(?:bcId|id)=|/)bc-[\w-]{4,60}", I),
         ("cursor.com/",),
-        "Cursor background-agent PRs: 'Open in Cursor' / 'Open in Web' badges",
+        "Cursor background-agent PRs: 'Open in Cursor' / 'Open in Web' badges (?bcId=bc-... or /agents/bc-...)",
     ),
     Rule("cursor", "cursor/ branch", BRANCH, branch(r"cursor/"), source=_CURSOR),
     Rule("cursor", "cursor label", LABEL, prefixed_label(r"cursor"), source="labels teams put on AI PRs"),
@@ -664,10 +664,21 @@ REVIEW_SUMMARIES: tuple[ReviewSummary, ...] = (
     ReviewSummary(
         "ellipsis",
         "Ellipsis summary",
-        re.compile(r"<!--[ \t]{0,3}ELLIPSIS_HIDDEN[ \t]{0,3}-->", I),
-        re.compile(r"<!--[ \t]{0,3}ELLIPSIS_HIDDEN[ \t]{0,3}-->", I),
-        ("ellipsis_hidden",),
-        "https://docs.ellipsis.dev (PR summary between ELLIPSIS_HIDDEN comments)",
+        # Where the comments are gone (an edited or re-rendered body), the summary is the
+        # "> [!IMPORTANT]" blockquote that ends with Ellipsis's credit line.
+        re.compile(
+            r"<!--[ \t]{0,3}ELLIPSIS_HIDDEN[ \t]{0,3}-->|^>[ \t]\[!IMPORTANT\][ \t]*"
+            r"(?=(?:\n>[^\n]{0,1000}){0,30}?This[ \t]description[ \t]was[ \t]created[ \t]by)",
+            IM,
+        ),
+        re.compile(
+            r"<!--[ \t]{0,3}ELLIPSIS_HIDDEN[ \t]{0,3}-->|"
+            r"automatically[ \t]update[ \t]as[ \t]commits[ \t]are[ \t]pushed\.?(?:[ \t]{0,3}</sup>)?",
+            I,
+        ),
+        ("ellipsis_hidden", "this description was created by"),
+        "https://docs.ellipsis.dev (PR summary between ELLIPSIS_HIDDEN comments; 'This description was created by "
+        "Ellipsis for <sha>', e.g. hack-dance/island-ai#93, langfuse/langfuse#9087)",
     ),
     ReviewSummary(
         "greptile",

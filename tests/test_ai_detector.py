@@ -28,12 +28,15 @@ DATA = Path(__file__).parent / "data"
 REGRESSION_PATH = DATA / "ai_eval_cases.jsonl"  # the first set: every case must pass exactly
 REALWORLD_PATH = DATA / "ai_eval_realworld.jsonl"  # shapes real tools and people produce, hard cases too
 HELDOUT_PATH = DATA / "ai_eval_heldout.jsonl"  # written after the rules, scored before any rule saw them
+# Real public PR and commit texts, each with its source, labelled by what they say (README: first run and after).
+INDEPENDENT_PATH = DATA / "ai_eval_independent.jsonl"
 CLAUDE_FOOTER = "\N{ROBOT FACE} Generated with [Claude Code](https://claude.com/claude-code)"
 CLAUDE_TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
 KINDS = {"marker", "disclosure", "negation", "quoting", "decoy", "review_bot", "automation", "implicit"}
 
 REGRESSION = load_cases(REGRESSION_PATH)
-CASES = load_cases(REGRESSION_PATH, REALWORLD_PATH, HELDOUT_PATH)
+INDEPENDENT = load_cases(INDEPENDENT_PATH)
+CASES = load_cases(REGRESSION_PATH, REALWORLD_PATH, HELDOUT_PATH) + INDEPENDENT
 
 
 def _detect(record: dict[str, Any]) -> Detection:
@@ -59,6 +62,18 @@ def test_targets_on_explicit_markers_and_disclosures() -> None:
     # Nothing a person wrote "no AI" on, quoted, or named in passing counts.
     for kind in ("negation", "quoting", "decoy"):
         assert scores[kind].false_positives == 0, (kind, scores[kind])
+
+
+def test_targets_on_real_world_texts_nobody_here_wrote() -> None:
+    assert len(INDEPENDENT) >= 80
+    assert all(case["source"].strip() for case in INDEPENDENT)
+    scores = score_by_kind(INDEPENDENT, _detect)
+    explicit = scores["explicit"]
+    # After the fixes: precision 1.000, recall 0.929 (26 of 28); the margin allows two new misses.
+    assert explicit.precision >= 0.97 and explicit.recall >= 0.85, explicit
+    assert scores["all"].tool_accuracy >= 0.95, scores["all"]
+    # None of the human PRs, decoys, quotes, negations, review-bot summaries or bot bumps counts.
+    assert scores["all"].false_positives == 0, scores["all"]
 
 
 def test_no_review_bot_summary_counts_as_ai() -> None:
@@ -153,9 +168,13 @@ def test_huge_body_completes_quickly() -> None:
         "<!-- ELLIPSIS_HIDDEN -->" * 40_000,
         "Claude " * 140_000,
         "> used Claude to write\n" * 40_000,
+        'a="b" ' * 150_000,
+        " - " * 300_000,
+        "generated " + "a/" * 500_000 + ".md",
+        "- [x] ? " * 120_000,
     ],
     ids=["letters", "spaces", "trailers", "comments", "backticks", "fences", "brackets"]
-    + ["indented", "quotes", "review-markers", "names", "blockquotes"],
+    + ["indented", "quotes", "review-markers", "names", "blockquotes", "attributes", "dashes", "paths", "ticked"],
 )
 def test_pathological_bodies_do_not_backtrack(body: str) -> None:
     started = time.perf_counter()
@@ -266,6 +285,16 @@ def test_pr_from_json_tolerates_mistyped_fields() -> None:
         ("Claude Code used: yes", ("claude_code",)),
         ("AI: aider with gpt-4.1, every change reviewed", ("aider",)),  # the agent's model is not a second tool
         ("Example:\n\n    Co-Authored-By: Claude <noreply@anthropic.com>\n", ()),  # an indented code block
+        # Shapes the independent set (real public PRs) showed.
+        ('Do NOT include "\N{ROBOT FACE} Generated with [Claude Code](https://claude.ai/code)" in commits.', ()),
+        ('<a href="https://cursor.com/agents/bc-57c386ea-b5de-4407">Open in Cursor</a>', ("cursor",)),
+        ("- [x] Was AI used in this pull request?", ("ai_generic",)),  # a ticked box answers it
+        ("- [ ] Was AI used in this pull request?", ()),
+        ("Was AI used in this pull request?", ()),
+        ("This is not an anti-AI move - I used GH Copilot while writing this PR.", ("copilot",)),
+        ("Generated AGENTS.md via Codex CLI /init", ("chatgpt_codex",)),
+        ("Generated summaries with GPT-4 for the dashboard", ()),  # a feature, not authorship
+        ("Gave it a shot (made with roo ofc)", ("roo_code",)),
     ],
 )
 def test_disclosures_are_read_as_people_write_them(body: str, tools: tuple[str, ...]) -> None:
