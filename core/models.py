@@ -14,7 +14,9 @@ import peewee as pw
 
 db_proxy = pw.DatabaseProxy()
 
-SCHEMA_VERSION = 2  # 2: PullRequest's derived metric columns and the metrics indexes
+# 2: PullRequest's derived metric columns and the metrics indexes; 3: durations in double
+# precision (PostgreSQL's REAL rounds to 6 digits); 4: table `commit` renamed `pr_commit`.
+SCHEMA_VERSION = 4
 
 
 class UTCDateTimeField(pw.DateTimeField):
@@ -138,8 +140,8 @@ class PullRequest(BaseModel):
     # the metrics read small numbers from indexes instead of parsing timestamps. Nullable only
     # so that the v2 migration can add them in place; every stored row has them filled.
     size_lines = pw.IntegerField(null=True)  # additions + deletions
-    cycle_seconds = pw.FloatField(null=True)  # created -> merged, never below 0; None if not merged
-    first_review_seconds = pw.FloatField(null=True)  # created -> first review, never below 0
+    cycle_seconds = pw.DoubleField(null=True)  # created -> merged, never below 0; None if not merged
+    first_review_seconds = pw.DoubleField(null=True)  # created -> first review, never below 0
     merged_unreviewed = pw.BooleanField(null=True)  # merged with no qualifying review before the merge
     created_day = pw.IntegerField(null=True)  # UTC day of creation as YYYYMMDD
     merged_day = pw.IntegerField(null=True)  # UTC day of the merge as YYYYMMDD
@@ -297,6 +299,8 @@ class Commit(BaseModel):
     co_authors = JSONField(default=list)  # "Name <email>" from Co-authored-by trailers
 
     class Meta:
+        # Not `commit`: that is an SQL keyword, and every query on it would need quoting.
+        table_name = "pr_commit"
         indexes = ((("pull_request", "oid"), True),)
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .postgres_support import database_location, postgres_url  # noqa: F401 (fixtures for every test module)
+
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "github" / "schema.graphql"
 _LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0"}
 _real_connect = socket.socket.connect
