@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 from .errors import SettingsError
 
 DEFAULT_GITHUB_URL = "https://api.github.com/graphql"
+GITHUB_COM = "github.com"
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[0-9]{1,5})?$")
 DEFAULT_LLM_MODEL = "openai/gpt-oss-20b"
 # Chosen by measurement in benchmarks/sync_speed.py: see the README's "Performance" section.
 DEFAULT_PAGE_SIZE = 50
@@ -22,6 +25,7 @@ class Settings:
 
     github_token: str | None = field(default=None, repr=False)
     github_url: str = DEFAULT_GITHUB_URL
+    github_host: str = GITHUB_COM  # which host `gh auth token` is asked about
     groq_api_key: str | None = field(default=None, repr=False)
     groq_base_url: str | None = None
     llm_model: str = DEFAULT_LLM_MODEL
@@ -34,12 +38,17 @@ class Settings:
     demo: bool = False
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read the documented environment variables; raise ``SettingsError`` on a bad value."""
+    def from_env(cls, env: Mapping[str, str] | None = None, *, host: str | None = None) -> Settings:
+        """Read the documented environment variables; raise ``SettingsError`` on a bad value.
+
+        ``host`` (``--host``) wins over ``GH_HOST``; ``TFORMANCE_GITHUB_URL`` wins over both.
+        """
         env = os.environ if env is None else env
+        github_host = github_host_name(host or _text(env, "GH_HOST") or GITHUB_COM)
         return cls(
             github_token=_text(env, "GITHUB_TOKEN"),
-            github_url=_text(env, "TFORMANCE_GITHUB_URL") or DEFAULT_GITHUB_URL,
+            github_url=_text(env, "TFORMANCE_GITHUB_URL") or graphql_url(github_host),
+            github_host=github_host,
             groq_api_key=_text(env, "GROQ_API_KEY"),
             groq_base_url=_text(env, "GROQ_BASE_URL"),
             llm_model=_text(env, "TFORMANCE_LLM_MODEL") or DEFAULT_LLM_MODEL,
@@ -60,6 +69,20 @@ class Settings:
         if self.database:
             return self.database
         return str(paths.demo_database_path() if self.demo else paths.default_database_path())
+
+
+def github_host_name(value: str) -> str:
+    """A GitHub host as ``gh`` spells it (``ghe.example.com``), from a name or a URL a user typed."""
+    host = value.strip().lower()
+    host = host.split("://", 1)[-1].split("/", 1)[0]
+    if not _HOST.match(host):
+        raise SettingsError(f"the GitHub host must be a name like ghe.example.com, got {value.strip()!r}")
+    return host
+
+
+def graphql_url(host: str) -> str:
+    """GitHub's GraphQL endpoint on ``host``: api.github.com for github.com, /api/graphql on a GHES host."""
+    return DEFAULT_GITHUB_URL if host == GITHUB_COM else f"https://{host}/api/graphql"
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:

@@ -27,17 +27,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"tformance: {message} (see `{self.prog} --help`)\n")
 
 
+_HOST_HELP = "GitHub Enterprise Server host: https://HOST/api/graphql (default: GH_HOST or github.com)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tformance", description="Engineering metrics from your team's GitHub history.")
     parser.add_argument("--demo", action="store_true", help="open on the built-in demo organisation (offline)")
     parser.add_argument("--demo-speed", type=float, default=1.0, help="demo pace multiplier (2 = twice as fast)")
     parser.add_argument("--db", help="database path or URL (default: TFORMANCE_DB or the user data dir)")
+    parser.add_argument("--host", help=_HOST_HELP)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     sync = sub.add_parser("sync", help="sync PR history headless, with progress bars")
     sync.add_argument("--repo", action="append", default=[], metavar="OWNER/NAME", help="repeat for more repos")
     sync.add_argument("--months", type=_months, help="months of history (default: SYNC_HISTORY_MONTHS or 12)")
     sync.add_argument("--db", dest="sub_db", help="database path or URL")
+    sync.add_argument("--host", dest="sub_host", help=_HOST_HELP)
     sync.add_argument("--no-llm", action="store_true", help="skip the LLM enrichment")
     sync.add_argument("--demo", dest="sub_demo", action="store_true", help="sync the demo organisation offline")
     sync.add_argument("--demo-speed", dest="sub_demo_speed", type=float, help=argparse.SUPPRESS)
@@ -81,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Merge the flags a user may put before or after the subcommand.
     args.db = getattr(args, "sub_db", None) or args.db
+    args.host = getattr(args, "sub_host", None) or args.host
     args.demo = bool(getattr(args, "sub_demo", False) or args.demo)
     if getattr(args, "sub_demo_speed", None):
         args.demo_speed = args.sub_demo_speed

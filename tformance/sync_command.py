@@ -28,6 +28,7 @@ from .core.pr_store import DatabaseThread
 from .core.services import Services, build_services
 from .core.settings import Settings
 from .core.sync_service import SyncService
+from .core.token_sources import FoundToken
 from .terminal_progress import TerminalProgress, results_table
 
 _REPO_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
@@ -35,7 +36,7 @@ DEMO_CLI_SPEED = 25.0  # the headless demo has no one watching bars: run it bris
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    settings = Settings.from_env().with_(demo=args.demo)
+    settings = Settings.from_env(host=args.host).with_(demo=args.demo)
     if args.db:
         settings = settings.with_(database=args.db)
     months = args.months or settings.history_months
@@ -43,9 +44,13 @@ def run_sync(args: argparse.Namespace) -> int:
         if not _REPO_NAME.match(name):
             raise UsageError(f"--repo must look like OWNER/NAME, got {name!r}")
     services = build_services(settings, demo_speed=args.demo_speed * DEMO_CLI_SPEED)
-    token = services.initial_token()
-    if not token:
-        raise UsageError("no GitHub token: set GITHUB_TOKEN (a classic token with `repo` and `read:org`)")
+    found = services.find_token()
+    if not found:
+        raise UsageError(
+            "no GitHub token: run `gh auth login`, or set GITHUB_TOKEN or GH_TOKEN"
+            " (a classic token with `repo` and `read:org`)"
+        )
+    token = found.value
 
     open_database(services.database_location())
     repos = list(args.repo) or _default_repos(services)
@@ -60,7 +65,7 @@ def run_sync(args: argparse.Namespace) -> int:
     batch = args.llm_mode == "batch" and not args.no_llm
     use_llm = not args.no_llm and not batch  # batch mode submits after the fetch instead
     try:
-        finished, enrichment = asyncio.run(_sync(services, token, repos, months, stderr, use_llm))
+        finished, enrichment = asyncio.run(_sync(services, found, repos, months, stderr, use_llm))
     except GitHubAuthError as error:
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -109,7 +114,7 @@ def _enricher(services: Services, db: DatabaseThread, sink: EventSink) -> Enrich
 
 async def _sync(
     services: Services,
-    token: str,
+    token: FoundToken,
     repos: list[str],
     months: int,
     console: Console,
@@ -117,10 +122,11 @@ async def _sync(
 ) -> tuple[SyncFinished, EnrichmentSummary | None]:
     db = DatabaseThread()
     try:
-        async with services.github(token) as github:
+        async with services.github(token.value) as github:
             info = await github.viewer()
             name = f" ({info.name})" if info.name else ""
-            console.print(f"Signed in to GitHub as {info.login}{name}", markup=False, highlight=False)
+            signed_in = f"Signed in to GitHub as {info.login}{name} · {token.description}"
+            console.print(signed_in, markup=False, highlight=False)
             for warning in info.warnings():
                 console.print(f"Note: {warning}", style="yellow", markup=False)
             with TerminalProgress(console) as progress:

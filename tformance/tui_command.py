@@ -17,7 +17,7 @@ DEMO_PAGE_SIZE = 20
 
 def run_tui(args: argparse.Namespace) -> int:
     """Build the services from the environment and flags, run the app, return the exit code."""
-    settings = Settings.from_env().with_(demo=bool(args.demo))
+    settings = Settings.from_env(host=args.host).with_(demo=bool(args.demo))
     if args.db:
         settings = settings.with_(database=args.db)
     elif args.demo:

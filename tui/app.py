@@ -26,7 +26,6 @@ from ..core.events import EnrichmentProgress, EnrichmentStopped, Notice
 from ..core.github_client import TokenInfo
 from ..core.pr_store import DatabaseThread
 from ..core.services import Services
-from ..core.token_store import load_token
 from . import store_queries
 from .commands import TformanceCommands
 from .enrichment import LLMFactory, default_llm_factory
@@ -127,12 +126,8 @@ class TformanceApp(App[None]):
             self.navigate(TokenScreen())
 
     def _initial_token(self) -> tuple[str | None, str]:
-        if self.services.demo:
-            return self.services.initial_token(), "demo"
-        if self.services.settings.github_token:
-            return self.services.settings.github_token, "GITHUB_TOKEN"
-        saved = load_token()
-        return (saved, "saved") if saved else (None, "")
+        found = self.services.find_token()  # GITHUB_TOKEN, GH_TOKEN, `gh auth token`, the saved one
+        return (found.value, found.source) if found else (None, "")
 
     def navigate(self, screen: Screen) -> None:
         """Show ``screen`` in place of the current one (the start screen always stays underneath)."""
