@@ -36,6 +36,11 @@ class Settings:
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     max_retries: int = 6
     demo: bool = False
+    default_repos: tuple[str, ...] = ()  # what `sync` syncs without --repo (config file)
+    theme: str | None = None  # the app's theme (config file; saved from the palette)
+    # Where each setting came from ("command line", "environment (VAR)", "config file (key)",
+    # "default"): filled by ``load``, shown by `tformance config`.
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, host: str | None = None) -> Settings:
@@ -59,6 +64,45 @@ class Settings:
             max_in_flight=_int(env, "TFORMANCE_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT, low=1, high=50),
         )
 
+    @classmethod
+    def load(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        host: str | None = None,
+        overrides: Mapping[str, object] | None = None,
+        config_file: Path | None = None,
+    ) -> Settings:
+        """Settings by precedence: ``overrides`` (the command line), then the environment, then
+        ``config.toml``, then the defaults; ``sources`` says which one each setting came from."""
+        from .config_file import KEYS, file_settings, read_config
+
+        env = os.environ if env is None else env
+        settings = cls.from_env(env, host=host)
+        from_file = read_config(config_file)
+        by_field = {key.field: key for key in KEYS.values()}
+        changes: dict[str, object] = {}
+        sources: dict[str, str] = {}
+        for name in (*by_field, "github_url", "database"):
+            variable = _ENVIRONMENT.get(name)
+            if variable and _text(env, variable):
+                sources[name] = f"environment ({variable})"
+            elif name in from_file:
+                changes[name] = from_file[name]
+                sources[name] = file_settings({name: from_file[name]})[name]
+            else:
+                sources[name] = "default"
+        if "TFORMANCE_GITHUB_URL" not in sources.get("github_url", ""):
+            if host:
+                sources["github_url"] = "command line (--host)"
+            elif _text(env, "GH_HOST"):
+                sources["github_url"] = "environment (GH_HOST)"
+        for name, value in (overrides or {}).items():
+            if value is not None:
+                changes[name] = value
+                sources[name] = "command line"
+        return replace(settings, **changes, sources=sources)  # type: ignore[arg-type]
+
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
@@ -69,6 +113,18 @@ class Settings:
         if self.database:
             return self.database
         return str(paths.demo_database_path() if self.demo else paths.default_database_path())
+
+
+# The environment variable behind each setting that has one (``from_env`` reads them).
+_ENVIRONMENT = {
+    "history_months": "SYNC_HISTORY_MONTHS",
+    "llm_batch_size": "SYNC_LLM_BATCH_SIZE",
+    "page_size": "TFORMANCE_PAGE_SIZE",
+    "max_in_flight": "TFORMANCE_MAX_IN_FLIGHT",
+    "llm_model": "TFORMANCE_LLM_MODEL",
+    "github_url": "TFORMANCE_GITHUB_URL",
+    "database": "TFORMANCE_DB",
+}
 
 
 def github_host_name(value: str) -> str:

@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output", "-o", help="write to this file instead of stdout")
 
     sub.add_parser("detect", help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)")
+
+    config = sub.add_parser("config", help="show the settings in effect, where each came from, and the file paths")
+    config.add_argument("--db", dest="sub_db", help="database path or URL")
+    config.add_argument("--host", dest="sub_host", help=_HOST_HELP)
     return parser
 
 
@@ -121,6 +125,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .enrich_command import run_enrich
 
         return run_enrich(args)
+    if args.command == "config":
+        from .config_command import run_config
+
+        return run_config(args, sys.stdout)
     if args.command == "detect":
         from .detect_command import run
 

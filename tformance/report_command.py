@@ -19,9 +19,7 @@ from .core.settings import Settings
 
 
 def run_report(args: argparse.Namespace) -> int:
-    settings = Settings.from_env().with_(demo=args.demo)
-    if args.db:
-        settings = settings.with_(database=args.db)
+    settings = Settings.load(overrides={"database": args.db}).with_(demo=args.demo)
     filters = ReportFilter(repo=args.repo, since=_parse_date(args.since))
     open_database(settings.database_location())
     anonymizer = Anonymizer.from_database() if args.anonymize else None

@@ -36,10 +36,9 @@ DEMO_CLI_SPEED = 25.0  # the headless demo has no one watching bars: run it bris
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(host=args.host).with_(demo=args.demo)
-    if args.db:
-        settings = settings.with_(database=args.db)
-    months = args.months or settings.history_months
+    overrides = {"database": args.db, "history_months": args.months}
+    settings = Settings.load(host=args.host, overrides=overrides).with_(demo=args.demo)
+    months = settings.history_months
     for name in args.repo:
         if not _REPO_NAME.match(name):
             raise UsageError(f"--repo must look like OWNER/NAME, got {name!r}")
@@ -53,7 +52,7 @@ def run_sync(args: argparse.Namespace) -> int:
     token = found.value
 
     open_database(services.database_location())
-    repos = list(args.repo) or _default_repos(services)
+    repos = list(args.repo) or list(settings.default_repos) or _default_repos(services)
     if not repos:
         raise UsageError(
             "no repositories to sync: pass --repo OWNER/NAME (repeatable); later runs refresh the tracked ones"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 from pathlib import Path
 
 from .core import paths
@@ -17,13 +16,11 @@ DEMO_PAGE_SIZE = 20
 
 def run_tui(args: argparse.Namespace) -> int:
     """Build the services from the environment and flags, run the app, return the exit code."""
-    settings = Settings.from_env(host=args.host).with_(demo=bool(args.demo))
-    if args.db:
-        settings = settings.with_(database=args.db)
-    elif args.demo:
+    settings = Settings.load(host=args.host, overrides={"database": args.db}).with_(demo=bool(args.demo))
+    if not args.db and args.demo:
         # Each `--demo` starts from an empty demo database, so the whole flow is shown every time.
         _remove_demo_database(paths.demo_database_path())
-    if args.demo and "TFORMANCE_PAGE_SIZE" not in os.environ:
+    if args.demo and settings.sources.get("page_size") == "default":
         settings = settings.with_(page_size=DEMO_PAGE_SIZE)
     speed = args.demo_speed or 1.0
     services = build_services(settings, demo_speed=speed)

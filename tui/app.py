@@ -18,10 +18,13 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from ..core.config_file import save_config_value
 from ..core.database import close_database, open_database
 from ..core.dates import utc_now
+from ..core.errors import SettingsError
 from ..core.events import EnrichmentProgress, EnrichmentStopped, Notice
 from ..core.github_client import TokenInfo
 from ..core.pr_store import DatabaseThread
@@ -97,7 +100,19 @@ class TformanceApp(App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
+        theme = self.services.settings.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        # Subscribed after applying the saved theme, so only a user's pick is written back.
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         self.start()
+
+    def _save_theme(self, theme: Theme) -> None:
+        """Remember the theme picked in the palette in config.toml, keeping the file's other keys."""
+        try:
+            save_config_value("theme", theme.name)
+        except (SettingsError, OSError) as error:
+            self.notify(f"The theme was not saved: {error}", severity="warning")
 
     async def on_unmount(self) -> None:
         # The connection lives on the database thread: close it there, then stop the thread.
