@@ -7,12 +7,13 @@ Every failure prints one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from .core.errors import DatabaseError, SettingsError, TformanceError
+from .core.logs import configure_logging
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -27,6 +28,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"tformance: {message} (see `{self.prog} --help`)\n")
 
 
+_VERBOSE_HELP = "log debug details to stderr (CLI) and the log file (see `tformance config`)"
 _HOST_HELP = "GitHub Enterprise Server host: https://HOST/api/graphql (default: GH_HOST or github.com)"
 
 
@@ -36,9 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo-speed", type=float, default=1.0, help="demo pace multiplier (2 = twice as fast)")
     parser.add_argument("--db", help="database path or URL (default: TFORMANCE_DB or the user data dir)")
     parser.add_argument("--host", help=_HOST_HELP)
+    parser.add_argument("-v", "--verbose", action="store_true", help=_VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    # `-v` also after the subcommand (`tformance sync -v`), as people type it.
+    verbose = _Parser(add_help=False)
+    verbose.add_argument("-v", "--verbose", dest="sub_verbose", action="store_true", help=_VERBOSE_HELP)
 
-    sync = sub.add_parser("sync", help="sync PR history headless, with progress bars")
+    sync = sub.add_parser("sync", parents=[verbose], help="sync PR history headless, with progress bars")
     sync.add_argument("--repo", action="append", default=[], metavar="OWNER/NAME", help="repeat for more repos")
     sync.add_argument("--months", type=_months, help="months of history (default: SYNC_HISTORY_MONTHS or 12)")
     sync.add_argument("--db", dest="sub_db", help="database path or URL")
@@ -53,13 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--llm-mode", choices=("live", "batch"), default="live", help="batch: Groq Batch API, collect later"
     )
 
-    enrich = sub.add_parser("enrich", help="finish the AI detection and summaries still pending (LLM)")
+    enrich = sub.add_parser(
+        "enrich", parents=[verbose], help="finish the AI detection and summaries still pending (LLM)"
+    )
     enrich.add_argument("--db", dest="sub_db", help="database path or URL")
     enrich.add_argument("--demo", dest="sub_demo", action="store_true", help="enrich the demo database")
     enrich.add_argument("--llm-mode", choices=("live", "batch"), default="live", help="batch: Groq Batch API")
     enrich.add_argument("--dry-run", action="store_true", help="show which fields would leave the machine")
 
-    report = sub.add_parser("report", help="print the dashboard metrics")
+    report = sub.add_parser("report", parents=[verbose], help="print the dashboard metrics")
     report.add_argument("--db", dest="sub_db", help="database path or URL")
     report.add_argument("--demo", dest="sub_demo", action="store_true", help="report on the demo database")
     report.add_argument("--repo", help="only this repository (OWNER/NAME)")
@@ -68,9 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--anonymize", action="store_true", help="replace logins and repo names consistently")
     report.add_argument("--output", "-o", help="write to this file instead of stdout")
 
-    sub.add_parser("detect", help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)")
+    sub.add_parser(
+        "detect", parents=[verbose], help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)"
+    )
 
-    config = sub.add_parser("config", help="show the settings in effect, where each came from, and the file paths")
+    config = sub.add_parser(
+        "config", parents=[verbose], help="show the settings in effect, where each came from, and the file paths"
+    )
     config.add_argument("--db", dest="sub_db", help="database path or URL")
     config.add_argument("--host", dest="sub_host", help=_HOST_HELP)
     return parser
@@ -94,7 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.demo = bool(getattr(args, "sub_demo", False) or args.demo)
     if getattr(args, "sub_demo_speed", None):
         args.demo_speed = args.sub_demo_speed
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args.verbose = bool(getattr(args, "sub_verbose", False) or args.verbose)
+    # The app draws on the terminal: it logs to the file only. The CLI also warns on stderr.
+    configure_logging(
+        verbose=args.verbose,
+        console=args.command is not None,
+        secrets=(os.environ.get(name) for name in ("GITHUB_TOKEN", "GH_TOKEN", "GROQ_API_KEY")),
+    )
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
