@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tformance.config_command import without_password
 from tformance.core.database import close_database
 
 POSTGRES_URL_VARIABLE = "TFORMANCE_TEST_POSTGRES_URL"
@@ -35,7 +36,8 @@ def _admin_connection():  # type: ignore[no-untyped-def]
         connection = psycopg2.connect(url, connect_timeout=3)
     except psycopg2.OperationalError as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else "unreachable"
-        pytest.skip(f"no PostgreSQL server at {url} ({reason}); set {POSTGRES_URL_VARIABLE} to run these tests")
+        shown = without_password(url)
+        pytest.skip(f"no PostgreSQL server at {shown} ({reason}); set {POSTGRES_URL_VARIABLE} to run these tests")
     connection.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
     return connection
 
