@@ -16,6 +16,7 @@ import httpx
 
 from .dates import utc_now
 from .github_client import GitHubClient, WaitNotice
+from .logs import add_secret
 from .settings import Settings
 from .token_sources import FoundToken, find_token
 
@@ -52,8 +53,12 @@ class Services:
         if self._token:
             return FoundToken(self._token, "demo")
         if self.settings.github_token:
-            return FoundToken(self.settings.github_token, "GITHUB_TOKEN")
-        return find_token(host=self.settings.github_host)
+            found: FoundToken | None = FoundToken(self.settings.github_token, "GITHUB_TOKEN")
+        else:
+            found = find_token(host=self.settings.github_host)
+        if found:
+            add_secret(found.value)  # whatever its shape, it never reaches a log line
+        return found
 
     def github(self, token: str, on_wait: Callable[[WaitNotice], None] | None = None) -> GitHubClient:
         return GitHubClient(

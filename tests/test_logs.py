@@ -97,3 +97,12 @@ def test_verbose_sync_logs_requests_to_stderr_and_the_file(server, tmp_path) -> 
     loud = tformance("sync", "-v", "--repo", DOCS, "--db", str(tmp_path / "t.db"), env=env)
     assert "INFO httpx: HTTP Request: POST" in loud.stderr
     assert SECRETS[0] not in loud.stderr + loud.stdout
+
+
+def test_the_token_in_use_is_scrubbed_whatever_its_shape() -> None:
+    from tformance.core.services import Services
+    from tformance.core.settings import Settings
+
+    odd = "enterprise-token-0123456789"  # an old GHES token has no ghp_ prefix
+    assert Services(Settings(github_token=odd)).initial_token() == odd
+    assert redact(f"GitHub rejected {odd}") == f"GitHub rejected {REDACTED}"
