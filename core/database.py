@@ -140,6 +140,7 @@ def open_database(location: str | Path) -> pw.Database:
         db_proxy.initialize(database)
         database.connect(reuse_if_open=True)
         with database.atomic():
+            _serialise_schema_changes(database)
             # Upgrade the existing tables first: the models' indexes may need the new columns.
             # Then create what is missing, tables and indexes (in an upgrade: the new indexes).
             database.create_tables([SchemaInfo], safe=True)
@@ -148,6 +149,17 @@ def open_database(location: str | Path) -> pw.Database:
     except pw.PeeweeException as error:
         raise DatabaseError(f"cannot open the database at {location}: {error}") from None
     return database
+
+
+# A transaction-scoped advisory lock: two people opening one PostgreSQL database at the same
+# moment would otherwise both create the tables (and one fail) or both run an upgrade step.
+SCHEMA_LOCK_KEY = 0x7466_5343  # "tfSC"
+
+
+def _serialise_schema_changes(database: pw.Database) -> None:
+    """On PostgreSQL, wait until no one else is creating or upgrading the schema (released at commit)."""
+    if isinstance(database, pw.PostgresqlDatabase):
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
 
 
 def _upgrade(database: pw.Database) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from datetime import timedelta
@@ -23,7 +25,16 @@ from tformance.cli import main
 from tformance.core.database import close_database, open_database
 from tformance.core.fakes.demo_org import build_demo_org
 from tformance.core.fakes.github_fake import FakeGitHub
-from tformance.core.models import Commit, PullRequest, Repository, Review, SyncStatus, derived_columns
+from tformance.core.models import (
+    SCHEMA_VERSION,
+    Commit,
+    PullRequest,
+    Repository,
+    Review,
+    SchemaInfo,
+    SyncStatus,
+    derived_columns,
+)
 from tformance.core.pr_records import CommitRecord, PullRequestRecord, ReviewRecord
 from tformance.core.pr_store import ensure_repository, save_pull_requests
 from tformance.core.text_values import REPLACEMENT
@@ -189,3 +200,35 @@ async def test_the_app_syncs_the_demo_into_postgresql_and_shows_the_dashboard(po
     assert report.totals.prs == sum(result.prs for result in synced) > 600
     open_database(postgres_url)
     assert {repo.sync_status for repo in Repository.select()} == {SyncStatus.COMPLETED}
+
+
+OPEN_WHEN_TOLD = """
+import pathlib, sys, time
+from tformance.core.database import open_database
+go = pathlib.Path(sys.argv[2])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.005)
+open_database(sys.argv[1])
+print("opened")
+"""
+
+
+def test_people_opening_a_new_database_at_once_all_get_the_tables(postgres_url: str, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    people = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPEN_WHEN_TOLD, postgres_url, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for person in people:  # each has imported everything and waits at the line: they open together
+        assert person.stdout is not None and person.stdout.readline().strip() == "ready"
+    go.touch()
+    results = [person.communicate(timeout=60) for person in people]
+    assert all(out.strip() == "opened" and not err for out, err in results), results
+    open_database(postgres_url)
+    assert [row.value for row in SchemaInfo.select()] == [str(SCHEMA_VERSION)]
