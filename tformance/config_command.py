@@ -31,7 +31,8 @@ def run_config(args: argparse.Namespace, out: TextIO) -> int:
     rows = [(label, _shown(getattr(settings, name)), settings.sources.get(name, "default")) for label, name in SHOWN]
     rows[-1] = ("database", without_password(settings.database_location()), rows[-1][2])
     found = build_services(settings).find_token()
-    rows.append(("github_token", "found" if found else "none", found.description if found else "see README"))
+    how = found.description if found else "run `gh auth login`, or set GITHUB_TOKEN or GH_TOKEN"
+    rows.append(("github_token", "found" if found else "none", how))
     rows.append(("groq_api_key", "set" if settings.groq_api_key else "not set", "environment (GROQ_API_KEY)"))
     width = max(len(row[0]) for row in rows)
     value_width = min(max(len(row[1]) for row in rows), 60)
