@@ -14,7 +14,16 @@ from playhouse import db_url
 from playhouse.migrate import SchemaMigrator, migrate
 
 from .errors import DatabaseError, DatabaseFull
-from .models import ALL_MODELS, DERIVED_COLUMNS, SCHEMA_VERSION, PullRequest, SchemaInfo, db_proxy, derived_columns
+from .models import (
+    ALL_MODELS,
+    DERIVED_COLUMNS,
+    SCHEMA_VERSION,
+    Commit,
+    PullRequest,
+    SchemaInfo,
+    db_proxy,
+    derived_columns,
+)
 from .settings import expand_path
 
 SQLITE_PRAGMAS = {
@@ -41,6 +50,11 @@ def _add_derived_columns(database: pw.Database) -> None:
     migrate(
         *(migrator.add_column(table, field.column_name, field) for field in fields if field.column_name not in existing)
     )
+    _refill_derived_columns(database, fields)
+
+
+def _refill_derived_columns(database: pw.Database, fields: Sequence[pw.Field]) -> None:
+    """Recompute these derived columns of every PR from the columns they come from."""
     pr = PullRequest
     sources = (pr.id, pr.created_at, pr.merged_at, pr.first_review_at, pr.additions, pr.deletions, pr.signature_tools)
     last_id = 0
@@ -69,11 +83,48 @@ def _index_pull_request_node_ids(database: pw.Database) -> None:
         migrate(SchemaMigrator.from_database(database).add_index(table, ("github_id",), False))
 
 
+def _durations_in_double_precision(database: pw.Database) -> None:
+    """Schema 4 -> 5: durations as double precision on PostgreSQL, recomputed from the timestamps.
+
+    PostgreSQL's REAL keeps 6 significant digits (a 40-day cycle time lost up to half a minute);
+    SQLite's REAL is already a double, so there is nothing to do there.
+    """
+    if not isinstance(database, pw.PostgresqlDatabase):
+        return
+    table = PullRequest._meta.table_name
+    fields = [PullRequest.cycle_seconds, PullRequest.first_review_seconds]
+    types = {column.name: column.data_type for column in database.get_columns(table)}
+    if all(types.get(field.column_name) == "double precision" for field in fields):
+        return
+    for field in fields:
+        database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE DOUBLE PRECISION')
+    _refill_derived_columns(database, fields)
+
+
+def _rename_commit_table(database: pw.Database) -> None:
+    """Schema 5 -> 6: table ``commit`` (an SQL keyword, so every query needed quotes) becomes ``pr_commit``.
+
+    The old indexes go with their old names; ``open_database`` creates the model's under the new ones.
+    """
+    new_name = Commit._meta.table_name
+    if not database.table_exists("commit"):
+        return
+    migrator = SchemaMigrator.from_database(database)
+    migrate(migrator.rename_table("commit", new_name))
+    for index in database.get_indexes(new_name):
+        if index.name.startswith("commit_") and not index.name.endswith("_pkey"):
+            migrate(migrator.drop_index(new_name, index.name))
+    if isinstance(database, pw.PostgresqlDatabase):  # keep the id sequence's name in step with its table
+        database.execute_sql(f'ALTER SEQUENCE IF EXISTS "commit_id_seq" RENAME TO "{new_name}_id_seq"')
+
+
 # Upgrade steps: version N -> N+1. Each takes the open database. Add one per schema change.
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _add_derived_columns,
     2: _add_signature_rules_version,
     3: _index_pull_request_node_ids,
+    4: _durations_in_double_precision,
+    5: _rename_commit_table,
 }
 
 
@@ -131,6 +182,7 @@ def open_database(location: str | Path) -> pw.Database:
         database.connect(reuse_if_open=True)
         if _schema_version(database) != SCHEMA_VERSION:
             with write_transaction(database):
+                _serialise_schema_changes(database)
                 # Upgrade the existing tables first: the models' indexes may need the new columns.
                 # Then create what is missing, tables and indexes (in an upgrade: the new indexes).
                 database.create_tables([SchemaInfo], safe=True)
@@ -230,6 +282,17 @@ def _location() -> str:
     if database is not None:
         return f"the {type(database).__name__.removesuffix('Database')} database {database.database}"
     return "the database"
+
+
+# A transaction-scoped advisory lock: two people opening one PostgreSQL database at the same
+# moment would otherwise both create the tables (and one fail) or both run an upgrade step.
+SCHEMA_LOCK_KEY = 0x7466_5343  # "tfSC"
+
+
+def _serialise_schema_changes(database: pw.Database) -> None:
+    """On PostgreSQL, wait until no one else is creating or upgrading the schema (released at commit)."""
+    if isinstance(database, pw.PostgresqlDatabase):
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
 
 
 def _upgrade(database: pw.Database, location: str) -> None:

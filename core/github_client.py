@@ -32,6 +32,7 @@ from .errors import (
     GitHubTransientError,
     GitHubUnreachable,
 )
+from .network import tls_context
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,8 @@ class GitHubClient:
         self._paused_until: datetime | None = None
         self._http = httpx.AsyncClient(
             transport=transport,
+            verify=tls_context(),  # SSL_CERT_FILE, else the OS store (core/network.py)
+            trust_env=True,  # HTTPS_PROXY and NO_PROXY
             timeout=httpx.Timeout(timeout, connect=10.0),
             headers={"Authorization": f"bearer {token}", "User-Agent": USER_AGENT},
         )

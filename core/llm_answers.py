@@ -15,6 +15,7 @@ from typing import Any
 
 from .ai_tools import AI_TOOLS, GENERIC_TOOL, most_specific
 from .errors import LLMBadAnswer
+from .text_values import without_nul
 
 SUMMARY_LIMIT = 240
 
@@ -203,7 +204,7 @@ def final_verdict(signature_tools: Iterable[str], answer: PRAnswer) -> tuple[boo
 
 def clean_summary(text: str) -> str:
     """One line, no list markers or quotes around it, at most ``SUMMARY_LIMIT`` characters."""
-    line = " ".join(text.split()).strip().lstrip("-*#> ").strip().strip('"').strip()
+    line = " ".join(without_nul(text).split()).strip().lstrip("-*#> ").strip().strip('"').strip()
     if len(line) > SUMMARY_LIMIT:
         line = line[: SUMMARY_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
     return line

@@ -42,6 +42,7 @@ from .llm_prompt import (
     request_body,
     supports_strict_schema,
 )
+from .network import tls_context
 from .settings import DEFAULT_LLM_MODEL, Settings
 
 if TYPE_CHECKING:
@@ -598,10 +599,13 @@ def build_llm_client(
     base_url = settings.groq_base_url
 
     def make() -> AsyncGroq:
-        from groq import AsyncGroq
+        from groq import AsyncGroq, DefaultAsyncHttpxClient
 
+        # The SDK's own client settings, with our certificates (SSL_CERT_FILE, else the OS store);
+        # HTTPS_PROXY is honoured (trust_env).
+        client = http_client or DefaultAsyncHttpxClient(verify=tls_context(), trust_env=True)
         # Our own retries replace the SDK's: it would cap retry-after at 60 s and hide the headers.
-        return AsyncGroq(api_key=key, base_url=base_url, max_retries=0, http_client=http_client, timeout=GROQ_TIMEOUT)
+        return AsyncGroq(api_key=key, base_url=base_url, max_retries=0, http_client=client, timeout=GROQ_TIMEOUT)
 
     return LLMClient(make, settings.llm_model, **options)
 

@@ -14,7 +14,10 @@ import peewee as pw
 
 db_proxy = pw.DatabaseProxy()
 
-SCHEMA_VERSION = 4  # 2: derived metric columns and metrics indexes; 3: signature_rules_version; 4: PR node id index
+# 2: PullRequest's derived metric columns and the metrics indexes; 3: signature_rules_version;
+# 4: PR node id index; 5: durations in double precision (PostgreSQL's REAL rounds to 6 digits);
+# 6: table `commit` renamed `pr_commit`.
+SCHEMA_VERSION = 6
 
 
 class UTCDateTimeField(pw.DateTimeField):
@@ -141,8 +144,8 @@ class PullRequest(BaseModel):
     # the metrics read small numbers from indexes instead of parsing timestamps. Nullable only
     # so that the v2 migration can add them in place; every stored row has them filled.
     size_lines = pw.IntegerField(null=True)  # additions + deletions
-    cycle_seconds = pw.FloatField(null=True)  # created -> merged, never below 0; None if not merged
-    first_review_seconds = pw.FloatField(null=True)  # created -> first review, never below 0
+    cycle_seconds = pw.DoubleField(null=True)  # created -> merged, never below 0; None if not merged
+    first_review_seconds = pw.DoubleField(null=True)  # created -> first review, never below 0
     merged_unreviewed = pw.BooleanField(null=True)  # merged with no qualifying review before the merge
     created_day = pw.IntegerField(null=True)  # UTC day of creation as YYYYMMDD
     merged_day = pw.IntegerField(null=True)  # UTC day of the merge as YYYYMMDD
@@ -300,6 +303,8 @@ class Commit(BaseModel):
     co_authors = JSONField(default=list)  # "Name <email>" from Co-authored-by trailers
 
     class Meta:
+        # Not `commit`: that is an SQL keyword, and every query on it would need quoting.
+        table_name = "pr_commit"
         indexes = ((("pull_request", "oid"), True),)
 
 

@@ -38,3 +38,18 @@ def demo_database_path() -> Path:
 
 def saved_token_path() -> Path:
     return config_dir() / "github_token"
+
+
+def config_file_path() -> Path:
+    """``config.toml``: the user's defaults (see ``config_file``)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def log_dir() -> Path:
+    """The user log directory (created if missing, readable by the user only)."""
+    return private_dir(log_file_path().parent)
+
+
+def log_file_path() -> Path:
+    """The log file (rotated by ``logs``); its directory is created only when something is logged."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "tformance.log"

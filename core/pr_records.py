@@ -1,4 +1,7 @@
-"""Plain records parsed from GitHub's PR nodes: what the store writes and the detector reads."""
+"""Plain records parsed from GitHub's PR nodes: what the store writes and the detector reads.
+
+Text fields pass through ``text_values.without_nul``: PostgreSQL refuses NUL, so neither backend stores it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from .dates import parse_github_datetime
+from .text_values import without_nul
 
 # "Co-authored-by: Name <email>" trailers; GitHub matches the key case-insensitively.
 _CO_AUTHOR = re.compile(r"^co-authored-by:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -83,7 +87,7 @@ def parse_co_authors(message: str) -> tuple[str, ...]:
 def _author(node: dict[str, Any] | None) -> tuple[str | None, bool]:
     if not node:
         return None, False  # a deleted account: GitHub shows it as "ghost"
-    return node.get("login"), node.get("__typename") == "Bot"
+    return without_nul(node.get("login")), node.get("__typename") == "Bot"
 
 
 def review_from_node(node: dict[str, Any]) -> ReviewRecord:
@@ -101,14 +105,14 @@ def commit_from_node(node: dict[str, Any]) -> CommitRecord:
     commit = node["commit"]
     author = commit.get("author") or {}
     user = author.get("user") or {}
-    message = commit.get("message") or ""
+    message = without_nul(commit.get("message") or "")
     return CommitRecord(
         oid=commit["oid"],
         message=message,
         authored_at=parse_github_datetime(commit.get("authoredDate")),
-        author_name=author.get("name"),
-        author_email=author.get("email"),
-        author_login=user.get("login"),
+        author_name=without_nul(author.get("name")),
+        author_email=without_nul(author.get("email")),
+        author_login=without_nul(user.get("login")),
         co_authors=parse_co_authors(message),
     )
 
@@ -130,8 +134,8 @@ def record_from_node(node: dict[str, Any]) -> PullRequestRecord:
         github_id=node["id"],
         number=int(node["number"]),
         url=node.get("url") or "",
-        title=node.get("title") or "",
-        body=node.get("body") or "",
+        title=without_nul(node.get("title") or ""),
+        body=without_nul(node.get("body") or ""),
         author_login=login,
         author_is_bot=is_bot,
         state=node.get("state") or "OPEN",
@@ -143,9 +147,9 @@ def record_from_node(node: dict[str, Any]) -> PullRequestRecord:
         additions=int(node.get("additions") or 0),
         deletions=int(node.get("deletions") or 0),
         changed_files=int(node.get("changedFiles") or 0),
-        labels=tuple(label["name"] for label in (node.get("labels") or {}).get("nodes") or [] if label),
-        head_ref=node.get("headRefName") or "",
-        base_ref=node.get("baseRefName") or "",
+        labels=tuple(without_nul(label["name"]) for label in (node.get("labels") or {}).get("nodes") or [] if label),
+        head_ref=without_nul(node.get("headRefName") or ""),
+        base_ref=without_nul(node.get("baseRefName") or ""),
         commit_count=int(commits.get("totalCount") or 0),
         review_count=int(reviews.get("totalCount") or 0),
         reviews=tuple(review_from_node(n) for n in reviews.get("nodes") or [] if n),

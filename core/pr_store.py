@@ -110,7 +110,9 @@ def ensure_repository(full_name: str, info: RepoInfo | None = None) -> Repositor
     repo = Repository.get_or_none(fn.LOWER(Repository.full_name) == full_name.lower())
     owner, _, name = full_name.partition("/")
     if repo is None:
-        repo = Repository.create(full_name=full_name, owner=owner, name=name)
+        # Someone syncing into the same PostgreSQL database may add it at the same moment.
+        Repository.insert(full_name=full_name, owner=owner, name=name).on_conflict_ignore().execute()
+        repo = Repository.get(fn.LOWER(Repository.full_name) == full_name.lower())
     if info is not None:
         repo.full_name, repo.owner, repo.name = info.full_name, info.owner, info.name
         repo.github_id, repo.is_private, repo.is_archived = info.github_id, info.is_private, info.is_archived
@@ -184,6 +186,9 @@ def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_
             detection = detect_ai(_detector_input(record))
             ai_found += detection.is_ai_assisted
             rows.append(_pr_row(repo_id, record, detection))
+        # Rows in key order: two people syncing the same repository into one PostgreSQL database
+        # then lock its rows in the same order, so their upserts wait for each other, never deadlock.
+        rows.sort(key=lambda row: row["number"])
         for start in range(0, len(rows), UPSERT_CHUNK):
             PullRequest.insert_many(rows[start : start + UPSERT_CHUNK]).on_conflict(
                 conflict_target=[PullRequest.repo, PullRequest.number],
@@ -319,6 +324,7 @@ def _save_reviews(records: list[PullRequestRecord], ids: dict[int, int]) -> None
         for record in records
         for review in record.reviews
     ]
+    rows.sort(key=lambda row: row["github_id"])  # key order: see save_pull_requests
     for start in range(0, len(rows), UPSERT_CHUNK):
         Review.insert_many(rows[start : start + UPSERT_CHUNK]).on_conflict(
             conflict_target=[Review.github_id],
@@ -341,6 +347,7 @@ def _save_commits(records: list[PullRequestRecord], ids: dict[int, int]) -> None
         for record in records
         for commit in record.commits
     ]
+    rows.sort(key=lambda row: (row["pull_request"], row["oid"]))  # key order: see save_pull_requests
     for start in range(0, len(rows), UPSERT_CHUNK):
         Commit.insert_many(rows[start : start + UPSERT_CHUNK]).on_conflict(
             conflict_target=[Commit.pull_request, Commit.oid],

@@ -16,9 +16,10 @@ import httpx
 
 from .dates import utc_now
 from .github_client import GitHubClient, WaitNotice
+from .logs import add_secret
 from .settings import Settings
 from .sync_estimate import Pace
-from .token_store import load_token
+from .token_sources import FoundToken, find_token
 
 if TYPE_CHECKING:
     from .llm_client import LLMClient
@@ -45,8 +46,22 @@ class Services:
         return self.settings.demo
 
     def initial_token(self) -> str | None:
-        """A token to start with: the demo's, ``GITHUB_TOKEN``, or the one the user chose to remember."""
-        return self._token or self.settings.github_token or load_token()
+        """A token to start with (see ``find_token``), or None."""
+        found = self.find_token()
+        return found.value if found else None
+
+    def find_token(self) -> FoundToken | None:
+        """The demo's token, else the first of ``GITHUB_TOKEN``, ``GH_TOKEN``, ``gh auth token``
+        (for the configured host) and the remembered token; each says where it came from."""
+        if self._token:
+            return FoundToken(self._token, "demo")
+        if self.settings.github_token:
+            found: FoundToken | None = FoundToken(self.settings.github_token, "GITHUB_TOKEN")
+        else:
+            found = find_token(host=self.settings.github_host)
+        if found:
+            add_secret(found.value)  # whatever its shape, it never reaches a log line
+        return found
 
     def github(self, token: str, on_wait: Callable[[WaitNotice], None] | None = None) -> GitHubClient:
         return GitHubClient(

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .postgres_support import database_location, postgres_url  # noqa: F401 (fixtures for every test module)
+
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "github" / "schema.graphql"
 _LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0"}
 _real_connect = socket.socket.connect
@@ -37,8 +39,13 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyt
         "SYNC_HISTORY_MONTHS",
         "SYNC_LLM_BATCH_SIZE",
         "TFORMANCE_LLM_MODEL",
+        "GH_TOKEN",
+        "GH_HOST",
+        "GH_ENTERPRISE_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
+    # A developer's own `gh` (signed in, keychain and all) must not hand tests a real token.
+    monkeypatch.setenv("GH_CONFIG_DIR", str(home / "gh-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("HOME", str(home))

@@ -8,13 +8,14 @@ Every failure prints one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from . import __version__
 from .core.errors import DatabaseError, DatabaseFull, SettingsError, TformanceError
+from .core.logs import configure_logging
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -29,6 +30,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"tformance: {message} (see `{self.prog} --help`)\n")
 
 
+_VERBOSE_HELP = "log debug details to stderr (CLI) and the log file (see `tformance config`)"
+_HOST_HELP = "GitHub Enterprise Server host: https://HOST/api/graphql (default: GH_HOST or github.com)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tformance", description="Engineering metrics from your team's GitHub history.")
     parser.add_argument("--version", action="version", version=f"tformance {__version__}")
@@ -37,10 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", metavar="PATH", help="database path or URL (default: TFORMANCE_DB or the user data dir)"
     )
+    parser.add_argument("--host", help=_HOST_HELP)
+    parser.add_argument("-v", "--verbose", action="store_true", help=_VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    # `-v` also after the subcommand (`tformance sync -v`), as people type it.
+    verbose = _Parser(add_help=False)
+    verbose.add_argument("-v", "--verbose", dest="sub_verbose", action="store_true", help=_VERBOSE_HELP)
 
     sync = sub.add_parser(
         "sync",
+        parents=[verbose],
         help="sync PR history headless, with progress bars",
         description="Fetch the pull requests of the given repositories (or refresh the tracked ones) into the "
         "local database, with progress bars, then detect and summarise AI-assisted PRs.",
@@ -48,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--repo", action="append", default=[], metavar="OWNER/NAME", help="repeat for more repos")
     sync.add_argument("--months", type=_months, help="months of history (default: SYNC_HISTORY_MONTHS or 12)")
     sync.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
+    sync.add_argument("--host", dest="sub_host", help=_HOST_HELP)
     sync.add_argument("--no-llm", action="store_true", help="skip the LLM enrichment")
     sync.add_argument("--demo", dest="sub_demo", action="store_true", help="sync the demo organisation offline")
     sync.add_argument("--demo-speed", dest="sub_demo_speed", type=float, help=argparse.SUPPRESS)
@@ -60,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     enrich = sub.add_parser(
         "enrich",
+        parents=[verbose],
         help="finish the AI detection and summaries still pending (LLM)",
         description="Send the PRs still waiting for the LLM to Groq: AI verdicts and one-line summaries.",
     )
@@ -70,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser(
         "report",
+        parents=[verbose],
         help="print the dashboard metrics",
         description="The dashboard's figures as text, JSON, CSV (one row per PR) or a self-contained HTML page.",
     )
@@ -86,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     detect = sub.add_parser(
         "detect",
+        parents=[verbose],
         help="read PRs as JSON lines on stdin, print AI signatures found (stage 1)",
         description="Read one PR per JSON line on stdin and print the AI signatures found, one line each.",
     )
@@ -98,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL (with --rescan)")
     detect.add_argument("--demo", dest="sub_demo", action="store_true", help="rescan the demo database")
 
-    repos = sub.add_parser("repos", help="list the tracked repositories; `repos remove OWNER/NAME` untracks one")
+    repos = sub.add_parser(
+        "repos", parents=[verbose], help="list the tracked repositories; `repos remove OWNER/NAME` untracks one"
+    )
     repos.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
     repos.add_argument("--demo", dest="sub_demo", action="store_true", help="the demo database")
     repos_sub = repos.add_subparsers(dest="action", parser_class=_Parser)
@@ -106,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("name", metavar="OWNER/NAME")
     remove.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     remove.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
+
+    config = sub.add_parser(
+        "config", parents=[verbose], help="show the settings in effect, where each came from, and the file paths"
+    )
+    config.add_argument("--db", dest="sub_db", metavar="PATH", help="database path or URL")
+    config.add_argument("--host", dest="sub_host", help=_HOST_HELP)
     return parser
 
 
@@ -123,10 +146,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Merge the flags a user may put before or after the subcommand.
     args.db = getattr(args, "sub_db", None) or args.db
+    args.host = getattr(args, "sub_host", None) or args.host
     args.demo = bool(getattr(args, "sub_demo", False) or args.demo)
     if getattr(args, "sub_demo_speed", None):
         args.demo_speed = args.sub_demo_speed
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args.verbose = bool(getattr(args, "sub_verbose", False) or args.verbose)
+    # The app draws on the terminal: it logs to the file only. The CLI also warns on stderr.
+    configure_logging(
+        verbose=args.verbose,
+        console=args.command is not None,
+        secrets=(os.environ.get(name) for name in ("GITHUB_TOKEN", "GH_TOKEN", "GROQ_API_KEY")),
+    )
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
@@ -191,6 +221,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .repos_command import run_repos
 
         return run_repos(args)
+    if args.command == "config":
+        from .config_command import run_config
+
+        return run_config(args, sys.stdout)
     if args.command == "detect":
         from .detect_command import run
 

@@ -36,7 +36,7 @@ DEMO_BATCH_POLLS = 5
 
 def run_enrich(args: argparse.Namespace) -> int:
     """Enrich the pending PRs of the database chosen by ``args`` (``db``, ``demo``, ``llm_mode``, ``dry_run``)."""
-    settings = Settings.from_env()
+    settings = Settings.load()
     settings = settings.with_(
         demo=bool(getattr(args, "demo", False)), database=getattr(args, "db", None) or settings.database
     )

@@ -26,9 +26,7 @@ from .core.settings import Settings
 
 
 def run_report(args: argparse.Namespace) -> int:
-    settings = Settings.from_env().with_(demo=args.demo)
-    if args.db:
-        settings = settings.with_(database=args.db)
+    settings = Settings.load(overrides={"database": args.db}).with_(demo=args.demo)
     filters = ReportFilter(repo=args.repo, since=_parse_date(args.since), include_bots=args.include_bots)
     open_database(settings.database_location())
     with database_errors():

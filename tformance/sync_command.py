@@ -32,6 +32,7 @@ from .core.signature_rescan import rescan_at_sync_start
 from .core.sync_estimate import estimate, rough_duration
 from .core.sync_lock import SyncLock
 from .core.sync_service import SyncService
+from .core.token_sources import FoundToken
 from .terminal_progress import TerminalProgress, results_table
 
 _REPO_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
@@ -39,32 +40,31 @@ DEMO_CLI_SPEED = 25.0  # the headless demo has no one watching bars: run it bris
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    settings = Settings.from_env().with_(demo=args.demo)
+    overrides = {"database": args.db, "history_months": args.months}
+    settings = Settings.load(host=args.host, overrides=overrides).with_(demo=args.demo)
     if args.demo:
         settings = demo_settings(settings)
-    if args.db:
-        settings = settings.with_(database=args.db)
-    months = args.months or settings.history_months
+    months = settings.history_months
     for name in args.repo:
         if not _REPO_NAME.match(name):
             raise UsageError(f"--repo must look like OWNER/NAME, got {name!r}")
     services = build_services(settings, demo_speed=args.demo_speed * DEMO_CLI_SPEED)
-    token = services.initial_token()
-    if not token:
+    found = services.find_token()
+    if not found:
         raise UsageError(
-            "no GitHub token: set GITHUB_TOKEN (a classic token with `repo` and `read:org`), "
-            "or try it on demo data: `tformance --demo`"
+            "no GitHub token: run `gh auth login`, or set GITHUB_TOKEN or GH_TOKEN"
+            " (a classic token with `repo` and `read:org`), or try it on demo data: `tformance --demo`"
         )
 
     # One sync per database: a second one says who holds it and exits 2 before touching anything.
     # A dry run writes nothing, so it does not wait for a running sync.
     with nullcontext() if args.dry_run else SyncLock(services.database_location()):
         open_database(services.database_location())
-        return _run_sync(args, services, token, months)
+        return _run_sync(args, services, found, months)
 
 
-def _run_sync(args: argparse.Namespace, services: Services, token: str, months: int) -> int:
-    repos = list(args.repo) or _default_repos(services)
+def _run_sync(args: argparse.Namespace, services: Services, token: FoundToken, months: int) -> int:
+    repos = list(args.repo) or list(services.settings.default_repos) or _default_repos(services)
     if not repos:
         raise UsageError(
             "no repositories to sync: pass --repo OWNER/NAME (repeatable); later runs refresh the tracked ones"
@@ -72,7 +72,7 @@ def _run_sync(args: argparse.Namespace, services: Services, token: str, months: 
     stdout = Console()
     stderr = Console(stderr=True)
     if args.dry_run:
-        return asyncio.run(_dry_run(services, token, repos, months, stdout))
+        return asyncio.run(_dry_run(services, token.value, repos, months, stdout))
     batch = args.llm_mode == "batch" and not args.no_llm
     use_llm = not args.no_llm and not batch  # batch mode submits after the fetch instead
     try:
@@ -125,7 +125,7 @@ def _enricher(services: Services, db: DatabaseThread, sink: EventSink) -> Enrich
 
 async def _sync(
     services: Services,
-    token: str,
+    token: FoundToken,
     repos: list[str],
     months: int,
     console: Console,
@@ -135,10 +135,11 @@ async def _sync(
     try:
         if notice := await db.run(rescan_at_sync_start):
             console.print(notice.text, markup=False, highlight=False)
-        async with services.github(token) as github:
+        async with services.github(token.value) as github:
             info = await github.viewer()
             name = f" ({info.name})" if info.name else ""
-            console.print(f"Signed in to GitHub as {info.login}{name}", markup=False, highlight=False)
+            signed_in = f"Signed in to GitHub as {info.login}{name} · {token.description}"
+            console.print(signed_in, markup=False, highlight=False)
             for warning in info.warnings():
                 console.print(f"Note: {warning}", style="yellow", markup=False)
             with TerminalProgress(console, services.pace()) as progress:

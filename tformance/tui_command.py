@@ -13,10 +13,8 @@ from .core.settings import Settings, demo_settings
 
 def run_tui(args: argparse.Namespace) -> int:
     """Build the services from the environment and flags, run the app, return the exit code."""
-    settings = Settings.from_env().with_(demo=bool(args.demo))
-    if args.db:
-        settings = settings.with_(database=args.db)
-    elif args.demo:
+    settings = Settings.load(host=args.host, overrides={"database": args.db}).with_(demo=bool(args.demo))
+    if not args.db and args.demo:
         # Each `--demo` starts from an empty demo database, so the whole flow is shown every time.
         _remove_demo_database(paths.demo_database_path())
     if args.demo:

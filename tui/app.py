@@ -18,16 +18,17 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from ..core.config_file import save_config_value
 from ..core.database import close_database, open_database
 from ..core.dates import utc_now
-from ..core.errors import DatabaseError
+from ..core.errors import DatabaseError, SettingsError
 from ..core.events import EnrichmentProgress, EnrichmentStopped, Notice
 from ..core.github_client import TokenInfo
 from ..core.pr_store import DatabaseThread
 from ..core.services import Services
-from ..core.token_store import load_token
 from . import store_queries
 from .commands import TformanceCommands
 from .enrichment import LLMFactory, default_llm_factory
@@ -116,7 +117,19 @@ class TformanceApp(App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
+        theme = self.services.settings.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        # Subscribed after applying the saved theme, so only a user's pick is written back.
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         self.start()
+
+    def _save_theme(self, theme: Theme) -> None:
+        """Remember the theme picked in the palette in config.toml, keeping the file's other keys."""
+        try:
+            save_config_value("theme", theme.name)
+        except (SettingsError, OSError) as error:
+            self.notify(f"The theme was not saved: {error}", severity="warning")
 
     async def on_unmount(self) -> None:
         # The connection lives on the database thread: close it there, then stop the thread.
@@ -145,12 +158,8 @@ class TformanceApp(App[None]):
             self.navigate(TokenScreen())
 
     def _initial_token(self) -> tuple[str | None, str]:
-        if self.services.demo:
-            return self.services.initial_token(), "demo"
-        if self.services.settings.github_token:
-            return self.services.settings.github_token, "GITHUB_TOKEN"
-        saved = load_token()
-        return (saved, "saved") if saved else (None, "")
+        found = self.services.find_token()  # GITHUB_TOKEN, GH_TOKEN, `gh auth token`, the saved one
+        return (found.value, found.source) if found else (None, "")
 
     def navigate(self, screen: Screen) -> None:
         """Show ``screen`` as the next step of the flow: every screen above the start screen goes."""

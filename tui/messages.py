@@ -24,7 +24,7 @@ class Secret:
 @dataclass
 class TokenAccepted(Message):
     """GitHub accepted a token. ``token`` is set when it is a new one the app should use from now on;
-    ``source`` says where it came from (entered, GITHUB_TOKEN, saved, demo)."""
+    ``source`` says where it came from (a key of ``core.token_sources.SOURCE_DESCRIPTIONS``)."""
 
     info: TokenInfo
     source: str

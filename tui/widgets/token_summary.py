@@ -6,15 +6,11 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...core.github_client import TokenInfo
+from ...core.token_sources import SOURCE_DESCRIPTIONS
 from ..formatting import count
 from ..safe_text import clean
 
-SOURCES = {
-    "GITHUB_TOKEN": "token from GITHUB_TOKEN",
-    "saved": "saved token",
-    "entered": "token entered now",
-    "demo": "demo token",
-}
+SOURCES = SOURCE_DESCRIPTIONS  # where the token came from, as the CLI says it too
 
 
 def describe_token(info: TokenInfo, source: str, *, compact: bool = False) -> Content:
