@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import webbrowser
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -100,5 +102,10 @@ class PullRequestScreen(ModalScreen[None]):
             text.update(describe_pull_request(self.detail))
 
     def action_open_link(self) -> None:
-        if self.detail is not None and self.detail.url.startswith("https://"):
-            self.app.open_url(self.detail.url)
+        """Open the PR on GitHub; where no browser can be opened (over SSH, in a container), show the link."""
+        if self.detail is None or not self.detail.url.startswith("https://"):
+            return
+        if self.app.is_web:
+            self.app.open_url(self.detail.url)  # the browser the app is served to
+        elif not webbrowser.open(self.detail.url):  # what Textual's open_url calls, its answer dropped there
+            self.notify(self.detail.url, title="No browser could be opened here", severity="warning", timeout=15)

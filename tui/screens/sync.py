@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from ...core.dates import calculate_sync_date_range
 from ...core.errors import GitHubAuthError
@@ -46,6 +46,7 @@ from ..messages import (
 )
 from ..safe_text import clean
 from ..store_queries import stored_in_range
+from ..widgets.app_header import AppHeader
 from ..widgets.enrichment_status import describe_enrichment
 from ..widgets.overall_progress import OverallProgress as OverallProgressWidget
 from ..widgets.repo_progress import RepoProgress as RepoProgressWidget
@@ -88,7 +89,7 @@ class SyncScreen(Screen[None]):
         self._labels = short_repo_names(self.repos)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Vertical(id="sync"):
             yield Static(self._title(), id="sync-title")
             yield Static(Content.styled("Counting pull requests…", "$text-muted"), id="sync-plan")
