@@ -25,6 +25,7 @@ from tests.snapshot_apps.support import (
 )
 from tformance.core import paths
 from tformance.core.database import close_database, open_database
+from tformance.core.events import Stage
 from tformance.core.fakes import Fault
 from tformance.core.fakes.groq_fake import FakeGroq
 from tformance.core.models import EnrichmentStatus, PullRequest, Repository, SyncStatus
@@ -249,6 +250,8 @@ async def test_cancel_saves_progress_and_resume_finishes(tmp_path: Path) -> None
         await settle(pilot)
         assert screen.cancelled and not screen.running
         assert "Sync stopped" in _screen_text(app)
+        still_busy = [row.repo for row in screen.query(RepoProgress) if row.stage in (Stage.FETCHING, Stage.WAITING)]
+        assert not still_busy, "every repo the sync had not finished reads as stopped"
 
         repos = database_rows(tmp_path / "t.db")
         interrupted = [repo for repo in repos.values() if repo.sync_status == SyncStatus.PENDING]

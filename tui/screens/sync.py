@@ -162,6 +162,11 @@ class SyncScreen(Screen[None]):
         self.running.discard(message.run)
         if message.finished.cancelled:
             self.cancelled = True
+        if self.cancelled and not self.running:
+            # Every repo the sync had not finished reads as stopped, whatever its last event said.
+            for row in self.rows.values():
+                if row.stage not in (Stage.DONE, Stage.FAILED, Stage.CANCELLED):
+                    row.mark(Stage.CANCELLED, "interrupted: resumes on the next sync")
         if not self.running and self._fetch_done is not None:
             self._fetch_done.set()
         if message.run == MAIN:
