@@ -219,7 +219,8 @@ class SyncScreen(Screen[None]):
         if run != MAIN:
             return
         order = {plan.repo.lower(): index for index, plan in enumerate(event.plans)}
-        self.query_one("#sync-repos").sort_children(key=lambda row: order.get(getattr(row, "repo", "").lower(), 0))
+        if all(repo.lower() in order for repo in self.rows):  # a resume (repos done left out) keeps the rows' order
+            self.query_one("#sync-repos").sort_children(key=lambda row: order.get(getattr(row, "repo", "").lower(), 0))
         # The picker's estimate, for the PRs the pre-flight found (``core.sync_estimate``).
         planned = estimate((plan.prs_to_fetch for plan in event.plans), self.app.services.pace())
         points = f"~{count(planned.api_points)} GitHub points"
