@@ -197,6 +197,7 @@ async def test_no_network_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
     reason = of_type(messages, TokenRejected)[-1].reason
     assert "cannot reach GitHub" in reason and "network" in reason
     assert "Traceback" not in text and "cannot reach GitHub" in text
+    assert reason.lower().count("network") == 1, "the advice is given once"
 
 
 async def test_a_failed_repo_is_retried_alone_then_the_dashboard_opens(tmp_path: Path) -> None:
