@@ -206,6 +206,7 @@ def test_the_model_judges_an_injection_attempt_on_its_own_text() -> None:
 def test_summaries_are_one_plausible_line() -> None:
     assert summarise("feat(api): Add pagination to search", ["a", "b", "c"]) == "Adds pagination to search."
     assert summarise("Fix flaky login test", []) == "Fixes the flaky login test."
+    assert summarise("Investigate flaky ingest test", []) == "Investigates the flaky ingest test."
     assert summarise("", ["refactor: split the client module\n\nbody"]) == "Splits the client module."
     assert summarise("docs: README for the CLI", []) == "Documents README for the CLI."
     assert summarise("Login page redesign", []) == "Changes login page redesign."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def test_pr_text_is_shown_as_text(tmp_path: Path, synced: Path) -> None:
+async def test_pr_text_is_shown_as_text(tmp_path: Path, synced: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     database = copy_database(synced, tmp_path / "t.db")
     open_database(database)
     try:
@@ -69,6 +70,13 @@ async def test_pr_text_is_shown_as_text(tmp_path: Path, synced: Path) -> None:
         text = screen_text(app)
         assert "[bold red]pwned[/] red" in text and "[link=https://evil.example]click[/link]" in text
         assert "cleared?" in text and "https://github.com/acme-robotics/docs/pull/" in text
+
+        monkeypatch.setattr(webbrowser, "open", lambda url, *args, **kwargs: False)  # a machine with no browser
+        await pilot.press("o")
+        await pilot.pause()
+        (notice,) = app._notifications
+        assert notice.title == "Open in browser" and "No browser could be opened here" in notice.message
+        assert notice.message.endswith(f"https://github.com/acme-robotics/docs/pull/{number}")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

@@ -26,6 +26,7 @@ from tests.snapshot_apps.support import (
 from tformance.core import paths
 from tformance.core.ai_detector import RULES_VERSION
 from tformance.core.database import close_database, open_database
+from tformance.core.events import Stage
 from tformance.core.fakes import Fault
 from tformance.core.fakes.groq_fake import FakeGroq
 from tformance.core.models import EnrichmentStatus, PullRequest, Repository, SyncStatus
@@ -197,6 +198,7 @@ async def test_no_network_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
     reason = of_type(messages, TokenRejected)[-1].reason
     assert "cannot reach GitHub" in reason and "network" in reason
     assert "Traceback" not in text and "cannot reach GitHub" in text
+    assert reason.lower().count("network") == 1, "the advice is given once"
 
 
 async def test_a_failed_repo_is_retried_alone_then_the_dashboard_opens(tmp_path: Path) -> None:
@@ -250,6 +252,8 @@ async def test_cancel_saves_progress_and_resume_finishes(tmp_path: Path) -> None
         await settle(pilot)
         assert screen.cancelled and not screen.running
         assert "Sync stopped" in _screen_text(app)
+        still_busy = [row.repo for row in screen.query(RepoProgress) if row.stage in (Stage.FETCHING, Stage.WAITING)]
+        assert not still_busy, "every repo the sync had not finished reads as stopped"
 
         repos = database_rows(tmp_path / "t.db")
         interrupted = [repo for repo in repos.values() if repo.sync_status == SyncStatus.PENDING]

@@ -46,6 +46,7 @@ async def test_resume_starts_the_bars_at_what_is_stored_and_keeps_finished_repos
         done = {name for name, row in screen.rows.items() if row.stage is Stage.DONE}
         stored = stored_counts(tmp_path / "t.db")
         assert done and len(done) < len(screen.rows)
+        places = [getattr(row, "repo", "") for row in screen.query_one("#sync-repos").children]
 
         await pilot.press("s")
         for _ in range(200):  # until the resumed run's plan is shown
@@ -60,6 +61,12 @@ async def test_resume_starts_the_bars_at_what_is_stored_and_keeps_finished_repos
         assert any(row.base for name, row in screen.rows.items() if name not in done)
         resumed = sum(count for name, count in stored.items() if name not in done)
         assert screen.query_one("#sync-overall").fetched >= resumed, "the overall bar starts there too"
+
+        for _ in range(200):  # until the resumed run's pre-flight is shown
+            await pilot.pause(0.02)
+            if all(row.in_range for name, row in screen.rows.items() if name not in done):
+                break
+        assert [getattr(row, "repo", "") for row in screen.query_one("#sync-repos").children] == places
 
         fake.latency_per_request = 0
         await wait_for_screen(pilot, DashboardScreen)

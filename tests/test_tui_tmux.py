@@ -45,7 +45,7 @@ def test_demo_reaches_the_dashboard_in_a_real_terminal(tmp_path: Path) -> None:
     try:
         tmux.wait_for("5 of 5 repositories selected", timeout=60)
         tmux.run("send-keys", "-t", "app", "Enter")
-        screen = tmux.wait_for("synced just now", timeout=90)  # the dashboard, its figures computed
+        screen = tmux.wait_for("bots left out", timeout=90)  # the dashboard, its figures computed
         assert "acme-robotics" in screen and "Merged PRs per week" in screen
         tmux.run("send-keys", "-t", "app", "C-q")
         deadline = time.monotonic() + 10

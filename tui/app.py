@@ -17,6 +17,7 @@ import peewee as pw
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerCancelled, WorkerFailed
@@ -88,6 +89,12 @@ class TformanceApp(App[None]):
         self._after_token: StartSync | None = None
         if services.demo:
             self.sub_title = "demo"
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title, ``tformance · demo``: the separator the rest of the app uses."""
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(title, (f" · {sub_title}", "dim"))
 
     async def action_quit(self) -> None:
         """Quit; a running sync is cancelled first, so every repo saves where it stopped."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ..core.errors import GitHubTransientError, TformanceError
+from ..core.errors import GitHubTransientError, GitHubUnreachable, TformanceError
 from .safe_text import clean
 
 log = logging.getLogger(__name__)
@@ -12,6 +12,8 @@ log = logging.getLogger(__name__)
 
 def explain(error: BaseException) -> str:
     """A sentence saying what went wrong; unexpected errors are logged with their traceback."""
+    if isinstance(error, GitHubUnreachable):  # it says already what to check ("the network or proxy")
+        return clean(f"{error}.")
     if isinstance(error, GitHubTransientError):
         return clean(f"{error}. Check your network connection and try again.")
     if isinstance(error, TformanceError):

@@ -714,7 +714,14 @@ _PHRASAL = {  # two-word and longer imperatives, before the one-word ones
     "set up": "Sets up",
     "handle edge cases in": "Handles edge cases in",
 }
-_MORE_IMPERATIVES = {"polish": "Polishes", "sync": "Syncs", "release": "Releases", "tidy": "Tidies"}
+_MORE_IMPERATIVES = {
+    "polish": "Polishes",
+    "sync": "Syncs",
+    "release": "Releases",
+    "tidy": "Tidies",
+    "investigate": "Investigates",
+    "render": "Renders",
+}
 # What a PR's description or commits say about how it was checked, as a summary says it: the
 # first match of each group (tests written; checks made).
 _CHECKS = (

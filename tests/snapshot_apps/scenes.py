@@ -124,9 +124,9 @@ def pull_request(folder: Path, synced: Path, size: tuple[int, int] = WIDE, find:
 
     async def run_before(pilot: Pilot) -> None:
         await scene.run_before(pilot)
-        await pilot.press("5")
+        await pilot.press("5")  # the tab opens with its filter focused
         await pilot.pause()
-        await pilot.press("tab", *find, "enter", "enter")
+        await pilot.press(*find, "enter", "enter")
         await until(PullRequestScreen)(pilot)
 
     return Scene(scene.app, size, run_before)

@@ -16,7 +16,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 
 from ...core.metrics import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
 from ...core.report_formats import bots_note, describe_cycle_difference
@@ -25,6 +25,7 @@ from ..messages import ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean
 from ..store_queries import pending_enrichment, synced_from
 from ..widgets.ai_glance import AIGlance
+from ..widgets.app_header import AppHeader
 from ..widgets.charts import CycleTimeChart
 from ..widgets.column_chart import AIShareChart, WeeklyMergedChart
 from ..widgets.pr_list import PRList
@@ -107,7 +108,7 @@ class DashboardScreen(Screen[None]):
         self._poll: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="dash-top"):
             yield Static(Content.styled("Computing your team's figures…", "$text-muted"), id="dash-summary")
             yield Select(PERIODS, value=self.period, allow_blank=False, compact=True, id="dash-period")
@@ -180,16 +181,21 @@ class DashboardScreen(Screen[None]):
         owners = sorted({row.name.partition("/")[0] for row in report.repos})
         synced = max((row.last_synced_at for row in report.repos if row.last_synced_at), default=None)
         who = ", ".join(owners[:2]) + (f" +{len(owners) - 2}" if len(owners) > 2 else "")
-        parts: list[str | tuple[str, str]] = [(clean(who or "No repositories"), "bold")]
-        if not self.has_class("-narrow"):  # at 80 columns the period selector needs the room
-            parts.append(f" · {plural(len(report.repos), 'repo')}")
-        parts.append(f" · {count(report.totals.prs)} PRs")
-        if report.period_start:
-            parts.append(f" since {report.period_start:%d %b %Y}")
-        parts.append((f" · synced {ago(synced, now)}" if synced else " · not fully synced yet", "$text-muted"))
-        if report.bots_left_out:
-            parts.append((f" · {bots_note(report)}", "$text-muted"))
-        self.query_one("#dash-summary", Static).update(Content.assemble(*parts))
+        org = (clean(who or "No repositories"), "bold")
+        repos = f" · {plural(len(report.repos), 'repo')}"
+        since = f" since {report.period_start:%d %b %Y}" if report.period_start else ""
+        counted = f" · {count(report.totals.prs)} PRs"
+        prs = counted + since
+        fresh = (f" · synced {ago(synced, now)}" if synced else " · not fully synced yet", "$text-muted")
+        bots = (f" · {bots_note(report)}", "$text-muted") if report.bots_left_out else ""
+        summary = self.query_one("#dash-summary", Static)
+        room = summary.content_size.width or self.size.width - 15
+        # Beside the period selector on a narrow terminal, what the figures count outlasts their age and range.
+        for parts in ((org, repos, prs, fresh, bots), (org, prs, fresh, bots), (org, prs, bots), (org, counted, bots)):
+            line = Content.assemble(*(part for part in parts if part))
+            if line.cell_length <= room:
+                break
+        summary.update(line)
 
     def _banner(self, report: TeamReport) -> None:
         health = report.health

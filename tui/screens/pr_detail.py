@@ -103,6 +103,7 @@ class PullRequestScreen(ModalScreen[None]):
             text.update(describe_pull_request(self.detail))
 
     def action_open_link(self) -> None:
+        """Open the PR on GitHub; where no browser can be opened (over SSH, in a container), show the link."""
         if self.detail is None or not self.detail.url.startswith("https://"):
             return
         url = self.detail.url

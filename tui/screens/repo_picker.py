@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
 from ...core.dates import calculate_sync_date_range
 from ...core.errors import GitHubAuthError
@@ -28,6 +28,7 @@ from ..messages import (
 )
 from ..safe_text import safe_content
 from ..store_queries import known_pr_counts
+from ..widgets.app_header import AppHeader
 from ..widgets.estimate_panel import EstimatePanel
 from ..widgets.filter_input import FilterInput
 from ..widgets.repo_table import RepoTable
@@ -72,7 +73,7 @@ class RepoPickerScreen(Screen[None]):
         self._loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Vertical(id="picker"):
             yield TokenSummary("Checking your token…", id="picker-token")
             yield FilterInput(placeholder="Type to filter repositories", id="repo-filter")

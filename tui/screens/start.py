@@ -6,14 +6,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, LoadingIndicator, Static
+
+from ..widgets.app_header import AppHeader
 
 
 class StartScreen(Screen[None]):
     """Stays at the bottom of the stack; every other screen is shown on top of it."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Middle(), Center():
             yield Static("tformance", id="start-title")
             yield Static("Opening your data…", id="start-status")

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from ...core.dates import calculate_sync_date_range
 from ...core.errors import GitHubAuthError
@@ -48,6 +48,7 @@ from ..messages import (
 )
 from ..safe_text import clean
 from ..store_queries import stored_in_range
+from ..widgets.app_header import AppHeader
 from ..widgets.enrichment_status import describe_enrichment
 from ..widgets.overall_progress import OverallProgress as OverallProgressWidget
 from ..widgets.repo_progress import RepoProgress as RepoProgressWidget
@@ -90,7 +91,7 @@ class SyncScreen(Screen[None]):
         self._labels = short_repo_names(self.repos)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Vertical(id="sync"):
             yield Static(self._title(), id="sync-title")
             yield Static(Content.styled("Counting pull requests…", "$text-muted"), id="sync-plan")
@@ -169,6 +170,11 @@ class SyncScreen(Screen[None]):
         self.running.discard(message.run)
         if message.finished.cancelled:
             self.cancelled = True
+        if self.cancelled and not self.running:
+            # Every repo the sync had not finished reads as stopped, whatever its last event said.
+            for row in self.rows.values():
+                if row.stage not in (Stage.DONE, Stage.FAILED, Stage.CANCELLED):
+                    row.mark(Stage.CANCELLED, "interrupted: resumes on the next sync")
         if not self.running and self._fetch_done is not None:
             self._fetch_done.set()
         if message.run == MAIN:
@@ -221,7 +227,8 @@ class SyncScreen(Screen[None]):
         if run != MAIN:
             return
         order = {plan.repo.lower(): index for index, plan in enumerate(event.plans)}
-        self.query_one("#sync-repos").sort_children(key=lambda row: order.get(getattr(row, "repo", "").lower(), 0))
+        if all(repo.lower() in order for repo in self.rows):  # a resume (repos done left out) keeps the rows' order
+            self.query_one("#sync-repos").sort_children(key=lambda row: order.get(getattr(row, "repo", "").lower(), 0))
         # The picker's estimate, for the PRs the pre-flight found (``core.sync_estimate``).
         planned = estimate((plan.prs_to_fetch for plan in event.plans), self.app.services.pace())
         points = f"~{count(planned.api_points)} GitHub points"

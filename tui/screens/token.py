@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
 from ...core import paths
 from ...core.github_client import TokenInfo
@@ -19,6 +19,7 @@ from ...core.token_store import save_token
 from ..error_text import explain
 from ..messages import Secret, TokenAccepted, TokenRejected
 from ..safe_text import safe_content
+from ..widgets.app_header import AppHeader
 from ..widgets.tick_box import TickBox
 from ..widgets.token_summary import TokenSummary
 
@@ -56,7 +57,7 @@ class TokenScreen(Screen[None]):
         self._checked: tuple[str, TokenInfo] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with VerticalScroll(id="token-panel", classes="panel"):
             yield Static("Connect to GitHub", classes="panel-title")
             if self.reason:

@@ -18,7 +18,7 @@ from .charts import MONTHS
 from .report_tables import COMPARISON_ROWS
 
 GLANCE_ROWS = ("Cycle time, median", "First review, median", "Size, median", "Merged without review")
-LABEL, VALUE = 22, 12
+LABEL, VALUE = 21, 12  # 45 cells: half of a 100-column terminal, its scrollbar and padding left out
 TOP_TOOLS = 3
 TOOL_NAME, TOOL_BAR = 14, 16
 

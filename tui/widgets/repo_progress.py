@@ -131,8 +131,12 @@ class RepoProgress(Widget, can_focus=True):
         self._changed()
 
     def mark_failed(self, reason: str) -> None:
+        self.mark(Stage.FAILED, reason)
+
+    def mark(self, stage: Stage, reason: str) -> None:
+        """Show ``stage`` with ``reason`` under it, the counts kept."""
         self.set_reactive(RepoProgress.message, reason)
-        self.stage = Stage.FAILED
+        self.stage = stage
         self._changed()
 
     @property
