@@ -21,9 +21,7 @@ from .core.sync_lock import SyncLock
 
 
 def run_repos(args: argparse.Namespace) -> int:
-    settings = Settings.from_env().with_(demo=args.demo)
-    if args.db:
-        settings = settings.with_(database=args.db)
+    settings = Settings.load(overrides={"database": args.db}).with_(demo=args.demo)
     location = settings.database_location()
     if getattr(args, "action", None) == "remove":
         return _remove(location, args.name, yes=args.yes)

@@ -13,9 +13,7 @@ from .core.signature_rescan import rescan_signatures
 
 def run_rescan(args: argparse.Namespace) -> int:
     """Re-evaluate the stored PRs from their stored text (no GitHub call) and say what changed."""
-    settings = Settings.from_env().with_(demo=args.demo)
-    if args.db:
-        settings = settings.with_(database=args.db)
+    settings = Settings.load(overrides={"database": args.db}).with_(demo=args.demo)
     open_database(settings.database_location())
     result = rescan_signatures(every_pr=args.all)
     print(
