@@ -11,7 +11,16 @@ from playhouse import db_url
 from playhouse.migrate import SchemaMigrator, migrate
 
 from .errors import DatabaseError
-from .models import ALL_MODELS, DERIVED_COLUMNS, SCHEMA_VERSION, PullRequest, SchemaInfo, db_proxy, derived_columns
+from .models import (
+    ALL_MODELS,
+    DERIVED_COLUMNS,
+    SCHEMA_VERSION,
+    PullRequest,
+    SchemaInfo,
+    SyncSlice,
+    db_proxy,
+    derived_columns,
+)
 from .settings import expand_path
 
 SQLITE_PRAGMAS = {
@@ -49,8 +58,13 @@ def _add_derived_columns(database: pw.Database) -> None:
         last_id = rows[-1][0]
 
 
+def _add_sync_slices(database: pw.Database) -> None:
+    """Schema 2 -> 3: the ``sync_slice`` table, where each backfill slice keeps its resume point."""
+    database.create_tables([SyncSlice], safe=True)
+
+
 # Upgrade steps: version N -> N+1. Each takes the open database. Add one per schema change.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _add_derived_columns}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _add_derived_columns, 2: _add_sync_slices}
 
 
 def _update_by_id(

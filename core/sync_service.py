@@ -1,8 +1,9 @@
 """The sync: pre-flight counts, then every repo's PR history into the database, concurrently.
 
 Per repo the state machine is pending -> syncing -> completed | failed. A first sync backfills
-the window newest-first and records the cursor after every stored page, so a killed run resumes
-right there. Later syncs refresh only PRs updated since the watermark.
+the window: a small repo newest-first in one walk, a bigger one as created-date slices fetched at
+once (``sync_slices``). Every stored page records its cursor (the repo's, or its slice's), so a
+killed run resumes each walk right there. Later syncs refresh only PRs updated since the watermark.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from . import pr_store, signals
+from . import pr_store, signals, sync_slices
 from .dates import calculate_sync_date_range, start_of_day_utc, utc_now
 from .errors import GitHubAuthError, GitHubError
 from .events import (
@@ -34,7 +35,7 @@ from .events import (
     ignore_events,
 )
 from .github_client import GitHubClient, PullRequestPage, WaitNotice
-from .models import Repository, SyncStatus
+from .models import Repository, SyncSlice, SyncStatus
 from .pr_records import PullRequestRecord, commit_from_node, record_from_node, review_from_node
 from .pr_store import DatabaseThread
 
@@ -60,6 +61,7 @@ class _RepoState:
     ai_found: int = 0
     message: str = ""
     paused_until: datetime | None = None
+    months: list[sync_slices.Month] = field(default_factory=list)  # per-month counts, for slicing
 
 
 @dataclass
@@ -71,9 +73,12 @@ class SyncService:
     sink: EventSink = ignore_events
     page_size: int = 50
     max_concurrent_repos: int = 10
+    # A backfill needing more pages than this is cut into created-date slices fetched at once.
+    slice_above_pages: int = 2
     today: date | None = None
     on_stored: Callable[[str], None] | None = None
     _states: dict[str, _RepoState] = field(default_factory=dict, init=False)
+    _month_counts: dict[str, list[sync_slices.Month]] = field(default_factory=dict, init=False)
     _started: float = field(default=0.0, init=False)
 
     async def run(self, repo_names: list[str], months: int = 12) -> SyncFinished:
@@ -88,7 +93,10 @@ class SyncService:
         repos = [await self.db.run(pr_store.ensure_repository, name) for name in _unique(repo_names)]
         plans = await self._preflight(repos, since)
         order = sorted(range(len(repos)), key=lambda i: (-plans[i].prs_last_6_months, repos[i].full_name.lower()))
-        self._states = {repos[i].full_name: _RepoState(repos[i], plans[i]) for i in order}
+        self._states = {
+            repos[i].full_name: _RepoState(repos[i], plans[i], months=self._month_counts.get(repos[i].full_name, []))
+            for i in order
+        }
         total = sum(plan.prs_to_fetch for plan in plans)
         pages = sum(math.ceil(plan.prs_to_fetch / self.page_size) or 1 for plan in plans)
         concurrency = max(1, min(self.max_concurrent_repos, len(repos)))
@@ -130,12 +138,17 @@ class SyncService:
         """Exact PR counts per repo (in range, last 6 months, updated since the watermark)."""
         recent = start_of_day_utc((self.today or utc_now().date()) - relativedelta(months=RECENT_MONTHS))
         searches: list[str] = []
+        months = sync_slices.month_bounds(since, start_of_day_utc(self.today) if self.today else utc_now())
+        sliceable = [self._may_slice(repo, since) for repo in repos]
         for repo in repos:
             base = f"repo:{repo.full_name} is:pr"
             searches.append(f"{base} created:>={since:%Y-%m-%d}")
             searches.append(f"{base} created:>={recent:%Y-%m-%d}")
             watermark = repo.updated_watermark or since
             searches.append(f"{base} created:>={since:%Y-%m-%d} updated:>={watermark:%Y-%m-%dT%H:%M:%SZ}")
+        for repo, may in zip(repos, sliceable, strict=True):
+            if may:  # cheap per-month counts in the same batched requests, to size the slices
+                searches.extend(sync_slices.created_query(repo.full_name, start, end) for start, end in months)
         try:
             counts = await self.github.count_pull_requests(searches)
         except GitHubAuthError:
@@ -145,6 +158,15 @@ class SyncService:
             counts = [0] * len(searches)
 
         plans = []
+        self._month_counts = {}
+        offset = 3 * len(repos)
+        for repo, may in zip(repos, sliceable, strict=True):
+            if may:
+                found = counts[offset : offset + len(months)]
+                offset += len(months)
+                self._month_counts[repo.full_name] = [
+                    sync_slices.Month(start, end, count) for (start, end), count in zip(months, found, strict=True)
+                ]
         for index, repo in enumerate(repos):
             in_range, last_6, updated = counts[3 * index : 3 * index + 3]
             stored = await self.db.run(pr_store.count_stored, repo.id, since)
@@ -231,7 +253,84 @@ class SyncService:
         state.stored = stored
         self._set(state, Stage.DONE)
 
+    def _may_slice(self, repo: Repository, since: datetime) -> bool:
+        """A backfill not yet under way as one walk (its cursor would be lost) may be sliced."""
+        return self._needs_backfill(repo, since) and not repo.backfill_cursor
+
     async def _backfill(self, state: _RepoState, since: datetime) -> None:
+        repo = state.repo
+        slices = await self.db.run(pr_store.load_slices, repo.id)
+        if slices and min(s.start for s in slices) != since:
+            slices = []  # planned for another window: plan again (stored PRs stay; upserts are idempotent)
+        if not slices and not repo.backfill_cursor:
+            in_window = sum(month.count for month in state.months)
+            target = self.page_size
+            if state.months and in_window > target * self.slice_above_pages:
+                bounds = sync_slices.plan_slices(state.months, target)
+                slices = await self.db.run(pr_store.replace_slices, repo.id, bounds)
+        if slices:
+            await self._backfill_slices(state, since, slices)
+        else:
+            await self._backfill_walk(state, since)
+
+    async def _backfill_slices(self, state: _RepoState, since: datetime, slices: list[SyncSlice]) -> None:
+        """Every slice at once; each resumes from its own cursor. Complete when all are."""
+        if any(s.cursor or s.done for s in slices):
+            self._emit(Notice(f"{state.repo.full_name}: resuming its {len(slices)} slices where they stopped"))
+        await asyncio.gather(*(self._slice(state, s) for s in slices if not s.done))
+        fields = {"backfill_cursor": None, "backfill_complete": True, "history_start": since}
+        fields["history_exhausted"] = False  # unknown: a longer window later walks again
+        await self.db.run(pr_store.finish_slices, state.repo, fields)
+
+    async def _slice(self, state: _RepoState, piece: SyncSlice) -> None:
+        if piece.method == sync_slices.SEARCH and not await self._search_slice(state, piece):
+            # Search disagreed with its own count (lag, early stop, cap): walk this slice instead.
+            self._emit(Notice(f"{state.repo.full_name}: a search slice came back short; walking it instead"))
+            await self.db.run(pr_store.save_slice, piece, {"method": sync_slices.WALK, "cursor": None})
+        if piece.method == sync_slices.WALK:
+            await self._walk_slice(state, piece)
+        await self.db.run(pr_store.save_slice, piece, {"done": True})
+
+    async def _search_slice(self, state: _RepoState, piece: SyncSlice) -> bool:
+        """Page the slice's search; True when what is stored matches the search's exact count."""
+        repo = state.repo
+        query = sync_slices.created_query(repo.full_name, piece.start, piece.end, sort=True)
+        size = piece.page_size or self.page_size
+        cursor = piece.cursor
+        while True:
+            page = await self.github.search_pull_request_page(
+                query, cursor=cursor, page_size=size, label=repo.full_name
+            )
+            records = [record_from_node(node) for node in page.nodes]
+            kept = [
+                r for r in records if piece.start <= r.created_at and (piece.end is None or r.created_at < piece.end)
+            ]
+            complete = await self._complete(kept, repo.full_name)
+            cursor = page.end_cursor or cursor
+            await self._store(state, complete, {}, piece, {"cursor": cursor, "page_size": page.page_size})
+            size = min(self.page_size, page.page_size * 2)  # grow back after a 502 halved it
+            if not page.has_next_page:
+                break
+        if page.total_count > sync_slices.SEARCH_CAP:
+            return False
+        stored = await self.db.run(pr_store.count_stored_between, repo.id, piece.start, piece.end)
+        return stored >= page.total_count
+
+    async def _walk_slice(self, state: _RepoState, piece: SyncSlice) -> None:
+        """``pullRequests`` newest first from the slice's cursor, storing only the slice's PRs."""
+
+        def keep(records: list[PullRequestRecord]) -> list[PullRequestRecord]:
+            return [record for record in records if record.created_at >= piece.start]
+
+        def fields(page: PullRequestPage, kept: int, total: int, done: bool) -> dict:
+            return {"cursor": page.end_cursor, "page_size": page.page_size}
+
+        def inside(record: PullRequestRecord) -> bool:
+            return piece.end is None or record.created_at < piece.end
+
+        await self._walk(state, "CREATED_AT", piece.cursor, keep, fields, inside, piece)
+
+    async def _backfill_walk(self, state: _RepoState, since: datetime) -> None:
         """Newest-first by creation; stop at the first PR older than ``since``."""
 
         def keep(records: list[PullRequestRecord]) -> list[PullRequestRecord]:
@@ -270,6 +369,7 @@ class SyncService:
         keep: Callable[[list[PullRequestRecord]], list[PullRequestRecord]],
         fields_for: Callable[[PullRequestPage, int, int, bool], dict],
         store_if: Callable[[PullRequestRecord], bool] = lambda record: True,
+        piece: SyncSlice | None = None,
     ) -> None:
         """Page through a repo's PRs newest first until ``keep`` drops one or the pages end.
 
@@ -286,7 +386,8 @@ class SyncService:
                 )
             )
 
-        pending = fetch(cursor, repo.page_size or self.page_size)
+        start_size = (piece.page_size if piece else repo.page_size) or self.page_size
+        pending = fetch(cursor, min(start_size, self.page_size))
         try:
             while True:
                 page = await pending
@@ -294,10 +395,15 @@ class SyncService:
                 kept = keep(records)
                 done = len(kept) < len(records) or not page.has_next_page
                 if not done:
-                    pending = fetch(page.end_cursor, page.page_size)
+                    # Grow back towards the chosen size after a 502 or timeout halved the page.
+                    pending = fetch(page.end_cursor, min(self.page_size, page.page_size * 2))
                 wanted = [record for record in kept if store_if(record)]
                 complete = await self._complete(wanted, repo.full_name)
-                await self._store(state, complete, fields_for(page, len(kept), len(records), done))
+                fields = fields_for(page, len(kept), len(records), done)
+                if piece is None:
+                    await self._store(state, complete, fields)
+                else:
+                    await self._store(state, complete, {}, piece, fields)
                 if done:
                     return
         finally:
@@ -323,12 +429,24 @@ class SyncService:
 
         return list(await asyncio.gather(*(complete(record) for record in records)))
 
-    async def _store(self, state: _RepoState, records: list[PullRequestRecord], fields: dict) -> None:
+    async def _store(
+        self,
+        state: _RepoState,
+        records: list[PullRequestRecord],
+        fields: dict,
+        piece: SyncSlice | None = None,
+        slice_fields: dict | None = None,
+    ) -> None:
         repo = state.repo
-        if records or fields:
-            state.ai_found += await self.db.run(pr_store.save_pull_requests, repo.id, records, fields)
+        if records or fields or slice_fields:
+            slice_id = piece.id if piece is not None else None
+            state.ai_found += await self.db.run(
+                pr_store.save_pull_requests, repo.id, records, fields, slice_id, slice_fields
+            )
             for key, value in fields.items():
                 setattr(repo, key, value)
+            for key, value in (slice_fields or {}).items():
+                setattr(piece, key, value)
         state.fetched += len(records)
         state.stored += len(records)  # an upper bound until the final count; refreshes may overwrite
         state.stage, state.message, state.paused_until = Stage.FETCHING, "", None

@@ -68,7 +68,7 @@ def test_a_schema_1_database_is_upgraded_and_reports_as_a_new_one(tmp_path, monk
     monkeypatch.setattr(database_module, "BACKFILL_BATCH", 7)  # several batches
     open_database(path)
     try:
-        assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION) == "2"
+        assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION)
         columns, indexes = columns_and_indexes(path)
         assert set(DERIVED_COLUMNS) <= columns and set(METRICS_INDEXES) <= indexes
         stored = list(PullRequest.select())
@@ -103,5 +103,25 @@ def test_an_upgraded_database_opens_without_upgrading_again(tmp_path):
     open_database(path)  # already at the current version: no step runs (none is registered for it)
     try:
         assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION)
+    finally:
+        close_database()
+
+
+def test_a_schema_2_database_gains_the_sync_slice_table(tmp_path):
+    path = tmp_path / "v2.db"
+    database = open_database(path)
+    seed_team()
+    stored = PullRequest.select().count()
+    with database.atomic():
+        database.execute_sql("DROP TABLE sync_slice")
+        SchemaInfo.update(value="2").where(SchemaInfo.key == "schema_version").execute()
+    close_database()
+
+    database = open_database(path)
+    try:
+        assert database.table_exists("sync_slice")
+        assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION)
+        assert PullRequest.select().count() == stored, "nothing lost in the upgrade"
+        database_module._add_sync_slices(database)  # idempotent: a second run changes nothing
     finally:
         close_database()
