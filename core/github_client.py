@@ -35,6 +35,7 @@ from .errors import (
     GitHubTransientError,
     GitHubUnreachable,
 )
+from .events import SLOW_DOWN
 from .github_governor import GitHubGovernor, Permit
 
 log = logging.getLogger(__name__)
@@ -612,7 +613,7 @@ class GitHubClient:
         self._secondary_streak += 1
         if self.governor.pause(seconds, self._sleep):
             until = utc_now() + timedelta(seconds=seconds)
-            reason = f"GitHub asked us to slow down: resuming at {until.astimezone():%H:%M:%S}"
+            reason = f"{SLOW_DOWN}: resuming at {until.astimezone():%H:%M:%S}"
             self._notify(WaitNotice("secondary", until, reason, label, self._secondary_streak))
         await self.governor.wait_for_pause()
 
@@ -628,6 +629,17 @@ class GitHubClient:
                 self.on_wait(notice)
             except Exception:
                 log.exception("wait listener failed")
+
+
+def sso_hidden_note(organization_ids: set[str]) -> str:
+    """What to tell a person when GitHub left some organisations' repos out (SSO not authorised)."""
+    ids = ", ".join(sorted(organization_ids))
+    count = len(organization_ids)
+    which = "1 organisation" if count == 1 else f"{count} organisations"
+    return (
+        f"Repositories of {which} (GitHub organisation ID {ids}) are hidden until this token is authorised "
+        "for their SAML SSO: GitHub's token settings, Configure SSO."
+    )
 
 
 def _is_secondary(message: str) -> bool:
@@ -685,4 +697,5 @@ __all__ = [
     "TokenInfo",
     "WaitNotice",
     "MIN_PAGE_SIZE",
+    "sso_hidden_note",
 ]

@@ -16,11 +16,14 @@ import httpx
 
 from .dates import utc_now
 from .github_client import GitHubClient, WaitNotice
+from .github_governor import GitHubGovernor
 from .settings import Settings
 from .token_store import load_token
 
 if TYPE_CHECKING:
     from .llm_client import LLMClient
+    from .pr_store import DatabaseThread
+    from .sync_service import SyncService
 
 # The demo's pace at --demo-speed 1: watched, not waited for (about 30 s for the demo organisation).
 DEMO_LATENCY_PER_REQUEST = 0.35
@@ -36,6 +39,7 @@ class Services:
     backoff_base: float = 1.0
     demo_speed: float = 1.0
     _token: str | None = field(default=None, repr=False)
+    _governors: dict[int, GitHubGovernor] = field(default_factory=dict, repr=False)
 
     @property
     def demo(self) -> bool:
@@ -46,6 +50,8 @@ class Services:
         return self._token or self.settings.github_token or load_token()
 
     def github(self, token: str, on_wait: Callable[[WaitNotice], None] | None = None) -> GitHubClient:
+        """A client for ``token``. Every client of one token shares one governor: GitHub's
+        secondary limits count the token's traffic, whichever screen or command sends it."""
         return GitHubClient(
             token,
             self.settings.github_url,
@@ -54,6 +60,28 @@ class Services:
             max_retries=self.settings.max_retries,
             backoff_base=self.backoff_base,
             on_wait=on_wait,
+            governor=self.governor(token),
+        )
+
+    def governor(self, token: str) -> GitHubGovernor:
+        key = hash(token)  # only a hash is kept, never the token
+        if key not in self._governors:
+            # The demo's latency is theatre, not GitHub's server time: no time budget there.
+            budget = None if self.demo else GitHubGovernor().time_budget
+            self._governors[key] = GitHubGovernor(max_in_flight=self.settings.max_in_flight, time_budget=budget)
+        return self._governors[key]
+
+    def sync_service(self, github: GitHubClient, db: DatabaseThread, **options: Any) -> SyncService:
+        """The sync, with the settings both front ends honour (page size, requests in flight)."""
+        from .sync_service import SyncService
+
+        options.setdefault("today", self.today)
+        return SyncService(
+            github,
+            db,
+            page_size=self.settings.page_size,
+            max_concurrent_repos=self.settings.max_in_flight,
+            **options,
         )
 
     def llm(self, speed: float | None = None) -> LLMClient | None:

@@ -34,7 +34,7 @@ from .events import (
     SyncStarted,
     ignore_events,
 )
-from .github_client import GitHubClient, PullRequestPage, WaitNotice
+from .github_client import GitHubClient, PullRequestPage, WaitNotice, sso_hidden_note
 from .models import Repository, SyncSlice, SyncStatus
 from .pr_records import PullRequestRecord, commit_from_node, record_from_node, review_from_node
 from .pr_store import DatabaseThread
@@ -157,6 +157,8 @@ class SyncService:
             self._emit(Notice(f"Could not count PRs before the sync ({error}); totals are estimates.", "warning"))
             counts = [0] * len(searches)
 
+        if self.github.sso_hidden_organizations:
+            self._emit(Notice(sso_hidden_note(self.github.sso_hidden_organizations), "warning"))
         plans = []
         self._month_counts = {}
         offset = 3 * len(repos)
@@ -473,12 +475,15 @@ class SyncService:
         return result
 
     def _on_wait(self, notice: WaitNotice) -> None:
-        if notice.kind == "rate_limit":
-            # The primary limit is per token: every repo still fetching is paused.
+        token_wide = notice.kind in ("rate_limit", "secondary")
+        if token_wide:
+            # Both limits are per token: every repo still fetching is paused.
             targets = [s for s in self._states.values() if s.stage in (Stage.FETCHING, Stage.RETRYING)]
         else:
             targets = [self._states[notice.label]] if notice.label in self._states else []
-        stage = Stage.PAUSED if notice.kind == "rate_limit" else Stage.RETRYING
+        if notice.kind == "secondary":
+            self._emit(Notice(notice.reason, "warning"))  # "GitHub asked us to slow down: resuming at ..."
+        stage = Stage.PAUSED if token_wide else Stage.RETRYING
         for state in targets:
             state.paused_until = notice.until
             self._set(state, stage, notice.reason)

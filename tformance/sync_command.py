@@ -27,7 +27,6 @@ from .core.models import Repository
 from .core.pr_store import DatabaseThread
 from .core.services import Services, build_services
 from .core.settings import Settings
-from .core.sync_service import SyncService
 from .terminal_progress import TerminalProgress, results_table
 
 _REPO_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
@@ -125,14 +124,8 @@ async def _sync(
                 console.print(f"Note: {warning}", style="yellow", markup=False)
             with TerminalProgress(console) as progress:
                 enricher = _enricher(services, db, progress) if use_llm else None
-                service = SyncService(
-                    github,
-                    db,
-                    sink=progress,
-                    page_size=services.settings.page_size,
-                    max_concurrent_repos=services.settings.max_in_flight,
-                    today=services.today,
-                    on_stored=enricher.notify if enricher else None,
+                service = services.sync_service(
+                    github, db, sink=progress, on_stored=enricher.notify if enricher else None
                 )
                 fetch_done = asyncio.Event()
                 enrich_task = asyncio.create_task(enricher.run(fetch_done)) if enricher else None
