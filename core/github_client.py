@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 USER_AGENT = "tformance (+https://github.com/tformance)"
 MIN_PAGE_SIZE = 1  # a page failing at 1 PR is fetched without its nested connections
 SECONDARY_DEFAULT_WAIT = 60.0  # GitHub's advice when no retry-after comes: then doubled each time
+COUNTS_PER_REQUEST = 50  # aliased searches per pre-flight request: each request costs server time
 MIN_WAIT = 1.0  # no wait is shorter, whatever a skewed clock says: a storm of retries is worse
 REQUIRED_SCOPES = ("repo", "read:org")
 UNREACHABLE_RETRIES = 2  # no route to GitHub rarely heals in seconds: say so quickly
@@ -268,7 +269,7 @@ class GitHubClient:
                 log.info("pre-flight counts: %d searches unanswered", len(partial))
             return [int((data.get(f"c{i}") or {}).get("issueCount") or 0) for i in range(len(chunk))]
 
-        chunks = [searches[start : start + 30] for start in range(0, len(searches), 30)]
+        chunks = [searches[start : start + COUNTS_PER_REQUEST] for start in range(0, len(searches), COUNTS_PER_REQUEST)]
         results = await asyncio.gather(*(chunk_counts(chunk) for chunk in chunks))
         return [count for chunk in results for count in chunk]
 
@@ -456,7 +457,15 @@ class GitHubClient:
             self.requests_sent += 1
             started = time.perf_counter()
             try:
-                response = await self._http.post(self.url, json={"query": document, "variables": variables})
+                request = self._http.build_request("POST", self.url, json={"query": document, "variables": variables})
+                response = await self._http.send(request, stream=True)
+                # Server time is estimated from the response time: until the answer starts, not
+                # until our busy event loop has read the whole body.
+                permit.seconds = time.perf_counter() - started
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
             except httpx.TimeoutException:
                 raise GitHubTransientError("GitHub did not answer in time") from None
             except httpx.ConnectError:
@@ -465,7 +474,7 @@ class GitHubClient:
             except httpx.TransportError as error:
                 raise GitHubTransientError(f"cannot reach GitHub ({type(error).__name__})") from None
             finally:
-                permit.seconds = time.perf_counter() - started
+                permit.seconds = permit.seconds or time.perf_counter() - started
             self._read_clock(response.headers)
             self._read_rate_limit_headers(response.headers)
             self._read_sso_partial(response.headers)

@@ -155,11 +155,10 @@ class GitHubGovernor:
         if spread > 0:
             slope = max(0.0, sum((n - mean_n) * (s - mean_s) for n, s in samples) / spread)
             intercept = max(0.0, mean_s - slope * mean_n)
-        else:  # every answer the same size: scale by GitHub's usual fixed-to-per-item ratio
-            ratio = DEFAULT_SECONDS_PER_REQUEST / DEFAULT_SECONDS_PER_NODE
-            slope = mean_s / (mean_n + ratio)
-            intercept = slope * ratio
-        return (intercept + slope * nodes) * 1.15 + 0.02
+        else:  # every answer the same size: no slope to learn yet, so keep the cautious guess for others
+            guess = DEFAULT_SECONDS_PER_REQUEST + DEFAULT_SECONDS_PER_NODE * nodes
+            return mean_s * 1.05 + 0.02 if nodes == round(mean_n) else max(guess, mean_s)
+        return (intercept + slope * nodes) * 1.05 + 0.02
 
     def server_time_used(self) -> float:
         """Measured server seconds in the current window plus what requests in flight reserve."""

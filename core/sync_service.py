@@ -266,9 +266,10 @@ class SyncService:
             slices = []  # planned for another window: plan again (stored PRs stay; upserts are idempotent)
         if not slices and not repo.backfill_cursor:
             in_window = sum(month.count for month in state.months)
-            target = self.page_size
-            if state.months and in_window > target * self.slice_above_pages:
-                bounds = sync_slices.plan_slices(state.months, target)
+            if state.months and in_window > self.page_size * self.slice_above_pages:
+                # A little under a page each: a slice that grew since the count still fits one.
+                target = max(1, self.page_size * 9 // 10)
+                bounds = sync_slices.plan_slices(state.months, target, utc_now())
                 slices = await self.db.run(pr_store.replace_slices, repo.id, bounds)
         if slices:
             await self._backfill_slices(state, since, slices)

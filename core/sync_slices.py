@@ -3,7 +3,7 @@
 A repository's pages come one after another (each needs the cursor of the one before), so a big
 repository bounds the sync. Cut its window by creation date into slices, though, and each slice is
 an independent search (``repo:o/r is:pr created:A..B``) paged on its own. Slices are sized from
-cheap per-month counts so each stays far under search's 1,000-result cap. The newest slice is
+cheap per-month counts to about one page each, far under search's 1,000-result cap. The newest slice is
 walked with ``pullRequests`` instead: the search index lags most there, and the walk stores the
 first page fastest.
 """
@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 SEARCH_CAP = 1000  # GitHub's search never serves more results than this, whatever issueCount says
-SLICE_SAFE = 900  # a slice planned above this is cut further (the count may have grown since)
 WALK = "walk"
 SEARCH = "search"
 
@@ -47,35 +46,30 @@ def created_query(full_name: str, start: datetime, end: datetime | None, *, sort
     return f"{text} sort:created-desc" if sort else text
 
 
-def plan_slices(months: list[Month], target: int) -> list[tuple[datetime, datetime | None, str]]:
-    """Group months (newest first) into slices of about ``target`` PRs: ``(start, end, method)``.
+def plan_slices(months: list[Month], target: int, now: datetime) -> list[tuple[datetime, datetime | None, str]]:
+    """Cut the window (months newest first) into slices of about ``target`` PRs: ``(start, end, method)``.
 
-    A month over ``target`` is cut into equal spans (assuming an even spread; each slice is
-    verified against its own count afterwards). The newest slice is walked, the rest searched.
+    Inside a month PRs are taken as evenly spread, so a cut may fall mid-month; each slice is
+    verified against its own count afterwards, so a wrong guess costs a page, never a PR. The
+    newest slice is walked, the rest searched.
     """
-    slices: list[tuple[datetime, datetime | None]] = []
-    group: list[Month] = []
-    total = 0
-
-    def close() -> None:
-        nonlocal group, total
-        if group:
-            slices.append((group[-1].start, group[0].end))
-        group, total = [], 0
-
+    cuts: list[datetime] = []  # slice boundaries from the newest back
+    held = 0  # PRs in the slice being filled
     for month in months:
-        if month.count > target and month.end is not None:
-            close()
-            pieces = -(-month.count // target)
-            span = (month.end - month.start) / pieces
-            for index in range(pieces, 0, -1):
-                start = month.start + span * (index - 1)
-                end = month.start + span * index if index < pieces else month.end
-                slices.append((start.replace(microsecond=0), end.replace(microsecond=0)))
-            continue
-        if group and total + month.count > target:
-            close()
-        group.append(month)
-        total += month.count
-    close()
-    return [(start, end, WALK if index == 0 else SEARCH) for index, (start, end) in enumerate(slices)]
+        end = month.end or now
+        taken = 0
+        while held + month.count - taken > target and end > month.start:
+            taken += target - held
+            cut = (end - (end - month.start) * (taken / month.count)).replace(microsecond=0)
+            if cut <= month.start or (cuts and cut >= cuts[-1]):
+                break
+            cuts.append(cut)
+            held = 0
+        held += month.count - taken
+    oldest = months[-1].start if months else now
+    ends: list[datetime | None] = [None, *cuts]
+    starts = [*cuts, oldest]
+    return [
+        (start, end, WALK if index == 0 else SEARCH)
+        for index, (start, end) in enumerate(zip(starts, ends, strict=True))
+    ]

@@ -78,7 +78,7 @@ async def test_counts_are_exact_and_batched():
     async with client(fake) as github:
         counts = await github.count_pull_requests([f"repo:{name} is:pr" for name in names] * 7)
     assert counts[: len(names)] == [len(repo.pull_requests) for repo in fake.org.repos]
-    assert sum(1 for r in fake.requests if r.operation == "PullRequestCounts") == 2  # 35 searches, 30 a request
+    assert sum(1 for r in fake.requests if r.operation == "PullRequestCounts") == 1  # 35 searches, 50 a request
 
 
 async def test_a_rejected_token_never_appears_in_errors_logs_or_reprs(caplog):

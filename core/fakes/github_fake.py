@@ -742,21 +742,29 @@ class FakeGitHub(CountsInFlight):
                 if self._sso_blocked(state.data.owner):
                     skipped_owners.add(state.data.owner)
                     continue
-                indexed = sorted(state.prs.values(), key=lambda pr: (pr.created_at, pr.number), reverse=True)
-                indexed = indexed[self.search_hidden.get(key, 0) :]
+                hidden = self.search_hidden.get(key, 0)
+                indexed: Iterable[PullRequestData] = state.prs.values()
+                if hidden:
+                    newest = sorted(indexed, key=lambda pr: (pr.created_at, pr.number), reverse=True)
+                    indexed = newest[hidden:]
                 found.extend((state, pr) for pr in indexed if all(test(pr) for test in search.tests))
                 if key in self.search_stop_after:
                     stop_after = min(stop_after or 10**9, self.search_stop_after[key])
         self._sso_partial(skipped_owners)
-        found.sort(key=lambda item: (item[1].created_at, item[1].number), reverse=True)
         reachable = min(len(found), SEARCH_RESULT_CAP, stop_after if stop_after is not None else SEARCH_RESULT_CAP)
         start = _search_offset(args.get("after"))
         first = int(args.get("first") or 0)
-        page = found[start : min(start + first, reachable)]
-        ctx.pr_nodes += len(page)
-        nodes = [self._pr_obj(state, pr, ctx, listed=True) for state, pr in page]
+        page: list[tuple[_RepoState, PullRequestData]] = []
+        if first and start < reachable:
+            found.sort(key=lambda item: (item[1].created_at, item[1].number), reverse=True)
+            page = found[start : min(start + first, reachable)]
         end = start + len(page)
         cursors = [_search_cursor(index + 1) for index in range(start, end)]
+
+        def nodes(_args: dict[str, Any], ctx: _Context) -> list[_Obj]:
+            ctx.pr_nodes += len(page)  # only PRs actually returned cost server time
+            return [self._pr_obj(state, pr, ctx, listed=True) for state, pr in page]
+
         page_info = _page_info(cursors, end < reachable, start > 0)
         return _Obj("SearchResultItemConnection", {"issueCount": len(found), "pageInfo": page_info, "nodes": nodes})
 
