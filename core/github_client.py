@@ -282,6 +282,7 @@ class GitHubClient:
         order: str,
         page_size: int,
         label: str | None = None,
+        urgent: bool = False,
     ) -> PullRequestPage:
         """One page of PRs, newest first by ``order`` (CREATED_AT or UPDATED_AT).
 
@@ -299,7 +300,13 @@ class GitHubClient:
             return repository["pullRequests"]
 
         return await self._page(
-            q.REPOSITORY_PULL_REQUESTS, q.REPOSITORY_PULL_REQUESTS_LIGHT, variables, connection, page_size, label
+            q.REPOSITORY_PULL_REQUESTS,
+            q.REPOSITORY_PULL_REQUESTS_LIGHT,
+            variables,
+            connection,
+            page_size,
+            label,
+            urgent,
         )
 
     async def search_pull_request_page(
@@ -328,6 +335,7 @@ class GitHubClient:
         connection_of: Callable[[dict[str, Any]], dict[str, Any]],
         page_size: int,
         label: str | None,
+        urgent: bool = False,
     ) -> PullRequestPage:
         if not 1 <= page_size <= 100:
             raise ValueError("page_size must be between 1 and 100 (GitHub's limit)")
@@ -342,6 +350,7 @@ class GitHubClient:
                     label=label,
                     shrink_on_transient=True,
                     expected_nodes=page_size,
+                    urgent=urgent,
                 )
             except GitHubUnreachable:
                 raise  # execute() already retried; a smaller page will not help
@@ -417,6 +426,7 @@ class GitHubClient:
         shrink_on_transient: bool = False,
         partial: list[dict] | None = None,
         expected_nodes: int = 0,
+        urgent: bool = False,
     ) -> dict[str, Any]:
         """Send one GraphQL request and return its ``data``, waiting and retrying as GitHub asks.
 
@@ -425,14 +435,15 @@ class GitHubClient:
         ``max_retries`` times; anything else raises a ``GitHubError``. With ``shrink_on_transient``
         a 502 or timeout goes straight back to the caller, who retries with a lighter query. With
         ``partial`` (a list), an answer holding data and field errors returns the data and appends
-        the errors there instead of failing. ``expected_nodes`` sizes the governor's estimate.
+        the errors there instead of failing. ``expected_nodes`` sizes the governor's estimate; ``urgent``
+        (a repository's first page) goes before other waiting requests.
         """
         attempt = 0
         limited = 0
         while True:
             await self._respect_pause(label)
             try:
-                data = await self._send(document, variables, partial, expected_nodes)
+                data = await self._send(document, variables, partial, expected_nodes, urgent)
                 self._secondary_streak = 0
                 return data
             except GitHubRateLimited as error:
@@ -451,9 +462,9 @@ class GitHubClient:
                 await self._wait_retry(attempt, str(error), label)
 
     async def _send(
-        self, document: str, variables: dict[str, Any], partial: list[dict] | None, expected_nodes: int
+        self, document: str, variables: dict[str, Any], partial: list[dict] | None, expected_nodes: int, urgent: bool
     ) -> dict[str, Any]:
-        async with self.governor.slot(expected_nodes) as permit:
+        async with self.governor.slot(expected_nodes, urgent) as permit:
             self.requests_sent += 1
             started = time.perf_counter()
             try:

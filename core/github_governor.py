@@ -74,6 +74,7 @@ class GitHubGovernor:
         self._reserved: dict[int, float] = {}
         self._samples: deque[tuple[int, float]] = deque(maxlen=64)  # (nodes, seconds)
         self._in_flight = 0
+        self._urgent_waiting = 0
         self._pause: asyncio.Task[None] | None = None
         self._pause_ends = 0.0
         self._changed: asyncio.Event | None = None
@@ -86,17 +87,27 @@ class GitHubGovernor:
     # -- what callers use ---------------------------------------------------------------------
 
     @asynccontextmanager
-    async def slot(self, expected_nodes: int = 0) -> AsyncIterator[Permit]:
+    async def slot(self, expected_nodes: int = 0, urgent: bool = False) -> AsyncIterator[Permit]:
         """Hold a place for one request expected to return ``expected_nodes`` items; the block
-        sends it and sets the permit's ``seconds``, ``nodes`` and ``points``."""
-        permit = await self.acquire(expected_nodes)
+        sends it and sets the permit's ``seconds``, ``nodes`` and ``points``. ``urgent`` requests
+        (a repository's first page) go before the others waiting."""
+        permit = await self.acquire(expected_nodes, urgent)
         try:
             yield permit
         finally:
             self.release(permit)
 
-    async def acquire(self, expected_nodes: int = 0) -> Permit:
+    async def acquire(self, expected_nodes: int = 0, urgent: bool = False) -> Permit:
         held_since = self._clock()
+        if urgent:
+            self._urgent_waiting += 1
+        try:
+            return await self._acquire(expected_nodes, urgent, held_since)
+        finally:
+            if urgent:
+                self._urgent_waiting -= 1
+
+    async def _acquire(self, expected_nodes: int, urgent: bool, held_since: float) -> Permit:
         while True:
             pause = self._pause
             if pause is not None and not pause.done() and pause.get_loop() is asyncio.get_running_loop():
@@ -105,6 +116,8 @@ class GitHubGovernor:
             now = self._clock()
             estimate = self.estimate(expected_nodes)
             wait = self._wait_needed(now, estimate)
+            if not urgent and self._urgent_waiting and wait == 0:
+                wait = -1.0  # a repository's first page is waiting: let it go first
             if wait == 0 and self._in_flight < self.max_in_flight:
                 self._in_flight += 1
                 permit = Permit(estimate, now)
