@@ -282,7 +282,15 @@ class SyncService:
         """Every slice at once; each resumes from its own cursor. Complete when all are."""
         if any(s.cursor or s.done for s in slices):
             self._emit(Notice(f"{state.repo.full_name}: resuming its {len(slices)} slices where they stopped"))
-        await asyncio.gather(*(self._slice(state, s) for s in slices if not s.done))
+        tasks = [asyncio.create_task(self._slice(state, s)) for s in slices if not s.done]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            # One slice failed (or the sync was cancelled): stop its siblings before reporting.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         fields = {"backfill_cursor": None, "backfill_complete": True, "history_start": since}
         fields["history_exhausted"] = False  # unknown: a longer window later walks again
         await self.db.run(pr_store.finish_slices, state.repo, fields)
