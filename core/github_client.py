@@ -170,6 +170,7 @@ class GitHubClient:
         max_in_flight: int = 10,
         max_retries: int = 6,
         timeout: float = 30.0,
+        deadline: float = 55.0,
         backoff_base: float = 1.0,
         backoff_cap: float = 60.0,
         sleep: Sleep = asyncio.sleep,
@@ -180,6 +181,10 @@ class GitHubClient:
             raise GitHubAuthError("no GitHub token: set GITHUB_TOKEN or paste one in the app")
         self.url = url
         self.max_retries = max_retries
+        # Seconds one call may spend on failing attempts before it gives up with a reason: a dead
+        # endpoint fails in under a minute instead of retrying for many.
+        self.deadline = deadline
+        self._timeout = timeout
         self.rate_limit = RateLimitState()
         self.on_wait = on_wait
         self.token_kind = token_kind(token)
@@ -341,8 +346,10 @@ class GitHubClient:
             raise ValueError("page_size must be between 1 and 100 (GitHub's limit)")
         attempt = 0
         light = False
+        failing_since: float | None = None
         while True:
             sent = {**variables, "first": page_size}
+            attempt_started = time.monotonic()
             try:
                 data = await self.execute(
                     light_document if light else document,
@@ -356,7 +363,8 @@ class GitHubClient:
                 raise  # execute() already retried; a smaller page will not help
             except GitHubTransientError as error:
                 attempt += 1
-                if attempt > self.max_retries:
+                failing_since = failing_since or attempt_started
+                if attempt > self.max_retries or self._past_deadline(failing_since):
                     raise GitHubTransientError(
                         f"{error}: gave up after {attempt} attempts at this page (it fails even at 1 PR)"
                     ) from None
@@ -440,8 +448,10 @@ class GitHubClient:
         """
         attempt = 0
         limited = 0
+        failing_since: float | None = None
         while True:
             await self._respect_pause(label)
+            attempt_started = time.monotonic()
             try:
                 data = await self._send(document, variables, partial, expected_nodes, urgent)
                 self._secondary_streak = 0
@@ -459,6 +469,10 @@ class GitHubClient:
                 limit = UNREACHABLE_RETRIES if isinstance(error, GitHubUnreachable) else self.max_retries
                 if attempt > limit or (shrink_on_transient and not isinstance(error, GitHubUnreachable)):
                     raise
+                failing_since = failing_since or attempt_started
+                if self._past_deadline(failing_since):
+                    seconds = time.monotonic() - failing_since
+                    raise type(error)(f"{error}; gave up after {attempt} attempts in {seconds:.0f} s") from None
                 await self._wait_retry(attempt, str(error), label)
 
     async def _send(
@@ -605,6 +619,10 @@ class GitHubClient:
         state.points_spent += cost
         if permit is not None:
             permit.points = cost
+
+    def _past_deadline(self, failing_since: float) -> bool:
+        """True when another attempt (up to a full timeout) would end past the call's deadline."""
+        return time.monotonic() - failing_since + self._timeout > self.deadline
 
     async def _respect_pause(self, label: str | None) -> None:
         """While the primary limit is exhausted, every request waits for the reset (GitHub's clock)."""

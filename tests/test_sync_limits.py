@@ -213,3 +213,23 @@ async def test_search_serves_at_most_a_thousand_results_but_counts_them_all():
 def test_every_new_query_is_in_the_schema_check():
     names = set(q.all_documents())
     assert {"SearchPullRequests", "SearchPullRequestsLight", "RepositoryPullRequestsLight"} <= names
+
+
+async def test_an_endpoint_that_never_answers_fails_the_call_within_its_deadline():
+    import time
+
+    from tformance.core.errors import GitHubTransientError
+    from tformance.core.fakes.github_server import serve_in_thread
+
+    fake = make_fake()
+    fake.inject(Fault("gateway_timeout", times=None, delay=2.0))  # answers far too late, every time
+    url, stop = serve_in_thread(fake)
+    try:
+        started = time.monotonic()
+        async with GitHubClient(DEMO_TOKEN, url, timeout=0.1, deadline=0.5, backoff_base=0.01) as github:
+            with pytest.raises(GitHubTransientError, match="gave up after"):
+                await github.viewer()
+        assert time.monotonic() - started < 1.5, "the call failed within its deadline, with a reason"
+        assert len(fake.requests) <= 6
+    finally:
+        stop()
