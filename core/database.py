@@ -21,6 +21,7 @@ from .models import (
     Commit,
     PullRequest,
     SchemaInfo,
+    SyncSlice,
     db_proxy,
     derived_columns,
 )
@@ -118,6 +119,11 @@ def _rename_commit_table(database: pw.Database) -> None:
         database.execute_sql(f'ALTER SEQUENCE IF EXISTS "commit_id_seq" RENAME TO "{new_name}_id_seq"')
 
 
+def _add_sync_slices(database: pw.Database) -> None:
+    """Schema 6 -> 7: the ``sync_slice`` table, where each backfill slice keeps its resume point."""
+    database.create_tables([SyncSlice], safe=True)
+
+
 # Upgrade steps: version N -> N+1. Each takes the open database. Add one per schema change.
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _add_derived_columns,
@@ -125,6 +131,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     3: _index_pull_request_node_ids,
     4: _durations_in_double_precision,
     5: _rename_commit_table,
+    6: _add_sync_slices,
 }
 
 

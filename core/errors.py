@@ -68,12 +68,13 @@ class GitHubRateLimited(GitHubError):
 
 
 class GitHubSecondaryRateLimited(GitHubError):
-    """A secondary (abuse) limit: back off for ``retry_after`` seconds."""
+    """A secondary (abuse) limit: back off for ``retry_after`` seconds (None: GitHub sent none)."""
 
     retryable = True
 
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"GitHub secondary rate limit: backing off {retry_after:.0f}s")
+    def __init__(self, retry_after: float | None) -> None:
+        wait = f"backing off {retry_after:.0f}s" if retry_after is not None else "backing off"
+        super().__init__(f"GitHub asked us to slow down (secondary rate limit): {wait}")
         self.retry_after = retry_after
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+SLOW_DOWN = "GitHub asked us to slow down"  # how a secondary-limit pause is announced, everywhere
+
 
 class Stage(StrEnum):
     WAITING = "waiting"

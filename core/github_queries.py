@@ -58,8 +58,7 @@ commit {
 }
 """
 
-PULL_REQUEST_FRAGMENT = f"""
-fragment PullRequestFields on PullRequest {{
+_PULL_REQUEST_SCALARS = f"""
   id
   number
   url
@@ -77,6 +76,11 @@ fragment PullRequestFields on PullRequest {{
   headRefName
   baseRefName
   {_AUTHOR}
+"""
+
+PULL_REQUEST_FRAGMENT = f"""
+fragment PullRequestFields on PullRequest {{
+  {_PULL_REQUEST_SCALARS}
   labels(first: {LABELS_PAGE}) {{ nodes {{ name }} }}
   reviews(first: {NESTED_PAGE}) {{
     totalCount
@@ -107,6 +111,48 @@ query RepositoryPullRequests(
   {RATE_LIMIT_FIELDS}
 }}
 {PULL_REQUEST_FRAGMENT}
+"""
+
+# The same page without the nested connections, for a PR whose nested data GitHub cannot serve
+# in one answer (a 502 even at one PR a page): reviews, commits and labels follow separately.
+PULL_REQUEST_LIGHT_FRAGMENT = f"""
+fragment PullRequestFields on PullRequest {{
+  {_PULL_REQUEST_SCALARS}
+}}
+"""
+
+_REPOSITORY_PULL_REQUESTS_BODY = REPOSITORY_PULL_REQUESTS[
+    : REPOSITORY_PULL_REQUESTS.index("fragment PullRequestFields")
+]
+REPOSITORY_PULL_REQUESTS_LIGHT = _REPOSITORY_PULL_REQUESTS_BODY + PULL_REQUEST_LIGHT_FRAGMENT
+
+# A created-date slice of one repository through search, newest first, with the same PR fields.
+# $query is like "repo:o/r is:pr created:2025-01-01..2025-02-28 sort:created-desc".
+_SEARCH_PULL_REQUESTS_BODY = f"""
+query SearchPullRequests($query: String!, $first: Int!, $cursor: String) {{
+  search(type: ISSUE, query: $query, first: $first, after: $cursor) {{
+    issueCount
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ ... on PullRequest {{ ...PullRequestFields }} }}
+  }}
+  {RATE_LIMIT_FIELDS}
+}}
+"""
+SEARCH_PULL_REQUESTS = _SEARCH_PULL_REQUESTS_BODY + PULL_REQUEST_FRAGMENT
+SEARCH_PULL_REQUESTS_LIGHT = _SEARCH_PULL_REQUESTS_BODY + PULL_REQUEST_LIGHT_FRAGMENT
+
+PULL_REQUEST_LABELS = f"""
+query PullRequestLabels($id: ID!, $first: Int!, $cursor: String) {{
+  node(id: $id) {{
+    ... on PullRequest {{
+      labels(first: $first, after: $cursor) {{
+        pageInfo {{ hasNextPage endCursor }}
+        nodes {{ name }}
+      }}
+    }}
+  }}
+  {RATE_LIMIT_FIELDS}
+}}
 """
 
 PULL_REQUEST_REVIEWS = f"""
@@ -159,6 +205,10 @@ def all_documents() -> dict[str, str]:
         "RepositoryPullRequests": REPOSITORY_PULL_REQUESTS,
         "PullRequestReviews": PULL_REQUEST_REVIEWS,
         "PullRequestCommits": PULL_REQUEST_COMMITS,
+        "RepositoryPullRequestsLight": REPOSITORY_PULL_REQUESTS_LIGHT,
+        "SearchPullRequests": SEARCH_PULL_REQUESTS,
+        "SearchPullRequestsLight": SEARCH_PULL_REQUESTS_LIGHT,
+        "PullRequestLabels": PULL_REQUEST_LABELS,
         "PullRequestCounts(1)": pull_request_counts(1),
         "PullRequestCounts(30)": pull_request_counts(30),
     }

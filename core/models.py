@@ -16,8 +16,8 @@ db_proxy = pw.DatabaseProxy()
 
 # 2: PullRequest's derived metric columns and the metrics indexes; 3: signature_rules_version;
 # 4: PR node id index; 5: durations in double precision (PostgreSQL's REAL rounds to 6 digits);
-# 6: table `commit` renamed `pr_commit`.
-SCHEMA_VERSION = 6
+# 6: table `commit` renamed `pr_commit`; 7: the sync_slice table.
+SCHEMA_VERSION = 7
 
 
 class UTCDateTimeField(pw.DateTimeField):
@@ -308,4 +308,25 @@ class Commit(BaseModel):
         indexes = ((("pull_request", "oid"), True),)
 
 
-ALL_MODELS: tuple[type[BaseModel], ...] = (SchemaInfo, Repository, PullRequest, Review, Commit)
+class SyncSlice(BaseModel):
+    """One created-date slice of a repository's backfill, fetched alongside the others.
+
+    Each stores its own resume point: ``cursor`` is the end cursor of its last stored page, so a
+    killed sync resumes every slice where it stopped. ``method`` is ``search`` (a created-date
+    search) or ``walk`` (``pullRequests`` newest first: the newest slice, and any slice whose
+    search disagreed with its count). The rows go once the repository's backfill is complete.
+    """
+
+    repository = pw.ForeignKeyField(Repository, backref="slices", on_delete="CASCADE")
+    start = UTCDateTimeField()  # created at or after
+    end = UTCDateTimeField(null=True)  # created before (None: up to now)
+    method = pw.CharField(default="search")
+    cursor = pw.TextField(null=True)
+    page_size = pw.IntegerField(null=True)
+    done = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("repository", "start"), True),)
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (SchemaInfo, Repository, PullRequest, Review, Commit, SyncSlice)

@@ -27,6 +27,8 @@ from .models import (
     PullRequest,
     Repository,
     Review,
+    SyncSlice,
+    db_proxy,
     derived_columns,
 )
 from .pr_records import PullRequestRecord
@@ -172,8 +174,15 @@ def save_repository(repo: Repository, fields: dict[str, Any]) -> None:
     Repository.update(**fields).where(Repository.id == repo.id).execute()
 
 
-def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_fields: dict[str, Any]) -> int:
-    """Upsert a page of PRs with their reviews and commits, and the repo's resume state, atomically.
+def save_pull_requests(
+    repo_id: int,
+    records: Iterable[PullRequestRecord],
+    repo_fields: dict[str, Any],
+    slice_id: int | None = None,
+    slice_fields: dict[str, Any] | None = None,
+) -> int:
+    """Upsert a page of PRs with their reviews and commits, and the repo's (or the slice's) resume
+    state, atomically.
 
     Returns how many of these PRs stage-1 signatures mark as AI-assisted.
     """
@@ -206,6 +215,8 @@ def save_pull_requests(repo_id: int, records: Iterable[PullRequestRecord], repo_
         _save_commits(records, ids)
         if repo_fields:
             Repository.update(**repo_fields).where(Repository.id == repo_id).execute()
+        if slice_id is not None and slice_fields:
+            SyncSlice.update(**slice_fields).where(SyncSlice.id == slice_id).execute()
     return ai_found
 
 
@@ -234,6 +245,40 @@ def _adopt_renamed(repo_id: int, pr_ids: list[str]) -> None:
         old = Repository.get_by_id(old_id)
         log.info("%s was renamed or moved: its PRs now belong to repository row %d", old.full_name, repo_id)
         old.delete_instance(recursive=True)
+
+
+def load_slices(repo_id: int) -> list[SyncSlice]:
+    """The repo's stored backfill slices, newest first."""
+    return list(SyncSlice.select().where(SyncSlice.repository == repo_id).order_by(SyncSlice.start.desc()))
+
+
+def replace_slices(repo_id: int, bounds: Iterable[tuple[datetime, datetime | None, str]]) -> list[SyncSlice]:
+    """Forget the repo's slices and plan these ``(start, end, method)`` ones, newest first."""
+    with db_proxy.atomic():
+        SyncSlice.delete().where(SyncSlice.repository == repo_id).execute()
+        for start, end, method in bounds:
+            SyncSlice.create(repository=repo_id, start=start, end=end, method=method)
+    return load_slices(repo_id)
+
+
+def save_slice(sync_slice: SyncSlice, fields: dict[str, Any]) -> None:
+    for key, value in fields.items():
+        setattr(sync_slice, key, value)
+    SyncSlice.update(**fields).where(SyncSlice.id == sync_slice.id).execute()
+
+
+def finish_slices(repo: Repository, fields: dict[str, Any]) -> None:
+    """Every slice is stored: the repo's backfill is complete and its slices go, in one step."""
+    with db_proxy.atomic():
+        SyncSlice.delete().where(SyncSlice.repository == repo.id).execute()
+        save_repository(repo, fields)
+
+
+def count_stored_between(repo_id: int, start: datetime, end: datetime | None) -> int:
+    query = PullRequest.select().where(PullRequest.repo == repo_id, PullRequest.created_at >= start)
+    if end is not None:
+        query = query.where(PullRequest.created_at < end)
+    return query.count()
 
 
 def count_stored(repo_id: int, since: datetime) -> int:

@@ -16,6 +16,7 @@ import httpx
 
 from .dates import utc_now
 from .github_client import GitHubClient, WaitNotice
+from .github_governor import GitHubGovernor
 from .logs import add_secret
 from .settings import Settings
 from .sync_estimate import Pace
@@ -23,6 +24,8 @@ from .token_sources import FoundToken, find_token
 
 if TYPE_CHECKING:
     from .llm_client import LLMClient
+    from .pr_store import DatabaseThread
+    from .sync_service import SyncService
 
 # The demo's pace at --demo-speed 1: watched, not waited for. The largest demo repository's
 # eleven pages of 20 PRs, one after another, take about 11 s: the sync is about 12 s in all
@@ -40,6 +43,7 @@ class Services:
     backoff_base: float = 1.0
     demo_speed: float = 1.0
     _token: str | None = field(default=None, repr=False)
+    _governors: dict[int, GitHubGovernor] = field(default_factory=dict, repr=False)
 
     @property
     def demo(self) -> bool:
@@ -64,6 +68,8 @@ class Services:
         return found
 
     def github(self, token: str, on_wait: Callable[[WaitNotice], None] | None = None) -> GitHubClient:
+        """A client for ``token``. Every client of one token shares one governor: GitHub's
+        secondary limits count the token's traffic, whichever screen or command sends it."""
         return GitHubClient(
             token,
             self.settings.github_url,
@@ -72,6 +78,29 @@ class Services:
             max_retries=self.settings.max_retries,
             backoff_base=self.backoff_base,
             on_wait=on_wait,
+            governor=self.governor(token),
+        )
+
+    def governor(self, token: str) -> GitHubGovernor:
+        key = hash(token)  # only a hash is kept, never the token
+        if key not in self._governors:
+            # The demo's latency is theatre, not GitHub's server time: no time budget there.
+            budget = None if self.demo else GitHubGovernor().time_budget
+            self._governors[key] = GitHubGovernor(max_in_flight=self.settings.max_in_flight, time_budget=budget)
+        return self._governors[key]
+
+    def sync_service(self, github: GitHubClient, db: DatabaseThread, **options: Any) -> SyncService:
+        """The sync, with the settings both front ends honour (page size, requests in flight)."""
+        from .sync_service import SyncService
+
+        options.setdefault("today", self.today)
+        options.setdefault("pace", self.pace())
+        return SyncService(
+            github,
+            db,
+            page_size=self.settings.page_size,
+            max_concurrent_repos=self.settings.max_in_flight,
+            **options,
         )
 
     def llm(self, speed: float | None = None) -> LLMClient | None:

@@ -17,7 +17,17 @@ from .settings import DEFAULT_LLM_MODEL, DEFAULT_MAX_IN_FLIGHT, DEFAULT_PAGE_SIZ
 # Rough figures for GitHub, from the benchmark against GitHub-like latency.
 SECONDS_PER_REQUEST = 1.0
 SECONDS_PER_PR = 0.02
-POINTS_PER_PAGE = 2  # 1 + 3 nested connections per PR, /100, rounded up at 50 PRs a page
+# A page costs the requests needed to fill its connections, /100 (GitHub's rule): the PR page
+# itself plus each PR's nested reviews, commits and labels.
+NESTED_CONNECTIONS_PER_PR = 3
+# GitHub allows 60 s of server time per 60 s of real time: the first minute's worth can be spent
+# at once, the rest no faster than real time.
+SERVER_TIME_BUDGET = 60.0
+
+
+def points_per_page(page_size: int) -> int:
+    """GitHub's cost of one PR page with its nested connections (at least 1 point)."""
+    return max(1, math.ceil((1 + NESTED_CONNECTIONS_PER_PR * page_size) / 100))
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,8 @@ class Estimate:
 def estimate(pr_counts: Iterable[int | None], pace: Pace, model: str = DEFAULT_LLM_MODEL) -> Estimate:
     """What syncing repos with these PR counts (None: not counted yet) will roughly cost.
 
-    Every repo costs at least one page. The time assumes ``pace.concurrency`` repos in parallel.
+    Every repo costs at least one page. The time assumes ``pace.concurrency`` requests in parallel,
+    and no less than GitHub's server-time budget allows for the server time the pages need.
     The LLM figures are ``core.llm_cost``'s for ``model``.
     """
     counts = list(pr_counts)
@@ -53,13 +64,14 @@ def estimate(pr_counts: Iterable[int | None], pace: Pace, model: str = DEFAULT_L
     prs = sum(known)
     pages = sum(math.ceil(value / pace.page_size) or 1 for value in known) + (len(counts) - len(known))
     parallel = max(1, min(pace.concurrency, len(counts) or 1))
-    seconds = (pages * pace.seconds_per_request + prs * pace.seconds_per_pr) / parallel
+    server_seconds = pages * pace.seconds_per_request + prs * pace.seconds_per_pr
+    seconds = max(server_seconds / parallel, server_seconds - SERVER_TIME_BUDGET)
     tokens, dollars = estimate_llm_cost(prs, model)
     return Estimate(
         repos=len(counts),
         prs=prs,
         unknown=len(counts) - len(known),
-        api_points=pages * POINTS_PER_PAGE,
+        api_points=pages * points_per_page(pace.page_size),
         seconds=seconds,
         llm_tokens=tokens,
         llm_dollars=dollars,

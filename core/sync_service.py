@@ -1,8 +1,9 @@
 """The sync: pre-flight counts, then every repo's PR history into the database, concurrently.
 
 Per repo the state machine is pending -> syncing -> completed | failed. A first sync backfills
-the window newest-first and records the cursor after every stored page, so a killed run resumes
-right there. Later syncs refresh only PRs updated since the watermark.
+the window: a small repo newest-first in one walk, a bigger one as created-date slices fetched at
+once (``sync_slices``). Every stored page records its cursor (the repo's, or its slice's), so a
+killed run resumes each walk right there. Later syncs refresh only PRs updated since the watermark.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from . import pr_store, signals
+from . import pr_store, signals, sync_slices
 from .dates import calculate_sync_date_range, start_of_day_utc, utc_now
 from .errors import DatabaseError, GitHubAuthError, GitHubError, GitHubNotFound
 from .events import (
@@ -33,10 +33,11 @@ from .events import (
     SyncStarted,
     ignore_events,
 )
-from .github_client import GitHubClient, PullRequestPage, WaitNotice
-from .models import Repository, SyncStatus
+from .github_client import GitHubClient, PullRequestPage, WaitNotice, sso_hidden_note
+from .models import Repository, SyncSlice, SyncStatus
 from .pr_records import PullRequestRecord, commit_from_node, record_from_node, review_from_node
 from .pr_store import DatabaseThread
+from .sync_estimate import Pace, estimate
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,6 @@ RECENT_MONTHS = 6
 # GitHub timestamps have second resolution and clocks drift: a refresh re-reads a little
 # overlap rather than miss a PR updated in the second the previous sync started.
 WATERMARK_MARGIN = timedelta(minutes=5)
-# Rough figures for the pre-flight estimate, from the benchmark against GitHub-like latency.
-SECONDS_PER_REQUEST = 1.0
-SECONDS_PER_PR = 0.02
-POINTS_PER_PAGE = 2  # 1 + 3 nested connections per PR, /100, rounded up at 50 PRs a page
 
 
 @dataclass
@@ -60,6 +57,7 @@ class _RepoState:
     ai_found: int = 0
     message: str = ""
     paused_until: datetime | None = None
+    months: list[sync_slices.Month] = field(default_factory=list)  # per-month counts, for slicing
 
 
 @dataclass
@@ -71,9 +69,13 @@ class SyncService:
     sink: EventSink = ignore_events
     page_size: int = 50
     max_concurrent_repos: int = 10
+    # A backfill needing more pages than this is cut into created-date slices fetched at once.
+    slice_above_pages: int = 1  # measured: slicing two-page repos too is faster (benchmarks/sync_speed.py)
     today: date | None = None
     on_stored: Callable[[str], None] | None = None
+    pace: Pace | None = None  # for the estimate on ``SyncStarted`` (default: GitHub's, at these settings)
     _states: dict[str, _RepoState] = field(default_factory=dict, init=False)
+    _month_counts: dict[str, list[sync_slices.Month]] = field(default_factory=dict, init=False)
     _started: float = field(default=0.0, init=False)
 
     async def run(self, repo_names: list[str], months: int = 12) -> SyncFinished:
@@ -88,23 +90,28 @@ class SyncService:
         repos = [await self.db.run(pr_store.ensure_repository, name) for name in _unique(repo_names)]
         plans = await self._preflight(repos, since)
         order = sorted(range(len(repos)), key=lambda i: (-plans[i].prs_last_6_months, repos[i].full_name.lower()))
-        self._states = {repos[i].full_name: _RepoState(repos[i], plans[i]) for i in order}
+        self._states = {
+            repos[i].full_name: _RepoState(repos[i], plans[i], months=self._month_counts.get(repos[i].full_name, []))
+            for i in order
+        }
         total = sum(plan.prs_to_fetch for plan in plans)
-        pages = sum(math.ceil(plan.prs_to_fetch / self.page_size) or 1 for plan in plans)
-        concurrency = max(1, min(self.max_concurrent_repos, len(repos)))
+        pace = self.pace or Pace(concurrency=self.max_concurrent_repos, page_size=self.page_size)
+        planned = estimate([plan.prs_to_fetch for plan in plans], pace)
         self._emit(
             SyncStarted(
                 plans=tuple(self._states[name].plan for name in self._states),
                 total_prs=total,
-                estimated_points=pages * POINTS_PER_PAGE,
-                estimated_seconds=(pages * SECONDS_PER_REQUEST + total * SECONDS_PER_PR) / concurrency,
+                estimated_points=planned.api_points,
+                estimated_seconds=planned.seconds,
                 rate_limit_remaining=self.github.rate_limit.remaining,
             )
         )
         for state in self._states.values():
             self._progress(state)
 
-        slots = asyncio.Semaphore(concurrency)
+        # Every repository starts at once: the governor caps the requests in flight and the time
+        # budget, and each repo's first page goes first, so every repo shows progress early.
+        slots = asyncio.Semaphore(max(1, len(repos)))
         tasks = [
             asyncio.create_task(self._guarded(state, slots, since, run_started), name=f"sync {name}")
             for name, state in self._states.items()
@@ -130,12 +137,17 @@ class SyncService:
         """Exact PR counts per repo (in range, last 6 months, updated since the watermark)."""
         recent = start_of_day_utc((self.today or utc_now().date()) - relativedelta(months=RECENT_MONTHS))
         searches: list[str] = []
+        months = sync_slices.month_bounds(since, start_of_day_utc(self.today) if self.today else utc_now())
+        sliceable = [self._may_slice(repo, since) for repo in repos]
         for repo in repos:
             base = f"repo:{repo.full_name} is:pr"
             searches.append(f"{base} created:>={since:%Y-%m-%d}")
             searches.append(f"{base} created:>={recent:%Y-%m-%d}")
             watermark = repo.updated_watermark or since
             searches.append(f"{base} created:>={since:%Y-%m-%d} updated:>={watermark:%Y-%m-%dT%H:%M:%SZ}")
+        for repo, may in zip(repos, sliceable, strict=True):
+            if may:  # cheap per-month counts in the same batched requests, to size the slices
+                searches.extend(sync_slices.created_query(repo.full_name, start, end) for start, end in months)
         try:
             counts = await self.github.count_pull_requests(searches)
         except GitHubAuthError:
@@ -144,7 +156,18 @@ class SyncService:
             self._emit(Notice(f"Could not count PRs before the sync ({error}); totals are estimates.", "warning"))
             counts = [0] * len(searches)
 
+        if self.github.sso_hidden_organizations:
+            self._emit(Notice(sso_hidden_note(self.github.sso_hidden_organizations), "warning"))
         plans = []
+        self._month_counts = {}
+        offset = 3 * len(repos)
+        for repo, may in zip(repos, sliceable, strict=True):
+            if may:
+                found = counts[offset : offset + len(months)]
+                offset += len(months)
+                self._month_counts[repo.full_name] = [
+                    sync_slices.Month(start, end, count) for (start, end), count in zip(months, found, strict=True)
+                ]
         for index, repo in enumerate(repos):
             in_range, last_6, updated = counts[3 * index : 3 * index + 3]
             stored = await self.db.run(pr_store.count_stored, repo.id, since)
@@ -234,7 +257,93 @@ class SyncService:
         state.stored = stored
         self._set(state, Stage.DONE)
 
+    def _may_slice(self, repo: Repository, since: datetime) -> bool:
+        """A backfill not yet under way as one walk (its cursor would be lost) may be sliced."""
+        return self._needs_backfill(repo, since) and not repo.backfill_cursor
+
     async def _backfill(self, state: _RepoState, since: datetime) -> None:
+        repo = state.repo
+        slices = await self.db.run(pr_store.load_slices, repo.id)
+        if slices and min(s.start for s in slices) != since:
+            slices = []  # planned for another window: plan again (stored PRs stay; upserts are idempotent)
+        if not slices and not repo.backfill_cursor:
+            in_window = sum(month.count for month in state.months)
+            if state.months and in_window > self.page_size * self.slice_above_pages:
+                # A little under a page each: a slice that grew since the count still fits one.
+                target = max(1, self.page_size * 9 // 10)
+                bounds = sync_slices.plan_slices(state.months, target, utc_now())
+                slices = await self.db.run(pr_store.replace_slices, repo.id, bounds)
+        if slices:
+            await self._backfill_slices(state, since, slices)
+        else:
+            await self._backfill_walk(state, since)
+
+    async def _backfill_slices(self, state: _RepoState, since: datetime, slices: list[SyncSlice]) -> None:
+        """Every slice at once; each resumes from its own cursor. Complete when all are."""
+        if any(s.cursor or s.done for s in slices):
+            self._emit(Notice(f"{state.repo.full_name}: resuming its {len(slices)} slices where they stopped"))
+        tasks = [asyncio.create_task(self._slice(state, s)) for s in slices if not s.done]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            # One slice failed (or the sync was cancelled): stop its siblings before reporting.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        fields = {"backfill_cursor": None, "backfill_complete": True, "history_start": since}
+        fields["history_exhausted"] = False  # unknown: a longer window later walks again
+        await self.db.run(pr_store.finish_slices, state.repo, fields)
+
+    async def _slice(self, state: _RepoState, piece: SyncSlice) -> None:
+        if piece.method == sync_slices.SEARCH and not await self._search_slice(state, piece):
+            # Search disagreed with its own count (lag, early stop, cap): walk this slice instead.
+            self._emit(Notice(f"{state.repo.full_name}: a search slice came back short; walking it instead"))
+            await self.db.run(pr_store.save_slice, piece, {"method": sync_slices.WALK, "cursor": None})
+        if piece.method == sync_slices.WALK:
+            await self._walk_slice(state, piece)
+        await self.db.run(pr_store.save_slice, piece, {"done": True})
+
+    async def _search_slice(self, state: _RepoState, piece: SyncSlice) -> bool:
+        """Page the slice's search; True when what is stored matches the search's exact count."""
+        repo = state.repo
+        query = sync_slices.created_query(repo.full_name, piece.start, piece.end, sort=True)
+        size = piece.page_size or self.page_size
+        cursor = piece.cursor
+        while True:
+            page = await self.github.search_pull_request_page(
+                query, cursor=cursor, page_size=size, label=repo.full_name
+            )
+            records = [record_from_node(node) for node in page.nodes]
+            kept = [
+                r for r in records if piece.start <= r.created_at and (piece.end is None or r.created_at < piece.end)
+            ]
+            complete = await self._complete(kept, repo.full_name)
+            cursor = page.end_cursor or cursor
+            await self._store(state, complete, {}, piece, {"cursor": cursor, "page_size": page.page_size})
+            size = min(self.page_size, page.page_size * 2)  # grow back after a 502 halved it
+            if not page.has_next_page:
+                break
+        if page.total_count > sync_slices.SEARCH_CAP:
+            return False
+        stored = await self.db.run(pr_store.count_stored_between, repo.id, piece.start, piece.end)
+        return stored >= page.total_count
+
+    async def _walk_slice(self, state: _RepoState, piece: SyncSlice) -> None:
+        """``pullRequests`` newest first from the slice's cursor, storing only the slice's PRs."""
+
+        def keep(records: list[PullRequestRecord]) -> list[PullRequestRecord]:
+            return [record for record in records if record.created_at >= piece.start]
+
+        def fields(page: PullRequestPage, kept: int, total: int, done: bool) -> dict:
+            return {"cursor": page.end_cursor, "page_size": page.page_size}
+
+        def inside(record: PullRequestRecord) -> bool:
+            return piece.end is None or record.created_at < piece.end
+
+        await self._walk(state, "CREATED_AT", piece.cursor, keep, fields, inside, piece)
+
+    async def _backfill_walk(self, state: _RepoState, since: datetime) -> None:
         """Newest-first by creation; stop at the first PR older than ``since``."""
 
         def keep(records: list[PullRequestRecord]) -> list[PullRequestRecord]:
@@ -273,6 +382,7 @@ class SyncService:
         keep: Callable[[list[PullRequestRecord]], list[PullRequestRecord]],
         fields_for: Callable[[PullRequestPage, int, int, bool], dict],
         store_if: Callable[[PullRequestRecord], bool] = lambda record: True,
+        piece: SyncSlice | None = None,
     ) -> None:
         """Page through a repo's PRs newest first until ``keep`` drops one or the pages end.
 
@@ -283,13 +393,21 @@ class SyncService:
         repo = state.repo
 
         def fetch(after: str | None, size: int) -> asyncio.Task[PullRequestPage]:
+            urgent = state.fetched == 0  # the repo's first page: every repo shows progress early
             return asyncio.create_task(
                 self.github.pull_request_page(
-                    repo.owner, repo.name, cursor=after, order=order, page_size=size, label=repo.full_name
+                    repo.owner,
+                    repo.name,
+                    cursor=after,
+                    order=order,
+                    page_size=size,
+                    label=repo.full_name,
+                    urgent=urgent,
                 )
             )
 
-        pending = fetch(cursor, repo.page_size or self.page_size)
+        start_size = (piece.page_size if piece else repo.page_size) or self.page_size
+        pending = fetch(cursor, min(start_size, self.page_size))
         try:
             while True:
                 page = await pending
@@ -297,10 +415,15 @@ class SyncService:
                 kept = keep(records)
                 done = len(kept) < len(records) or not page.has_next_page
                 if not done:
-                    pending = fetch(page.end_cursor, page.page_size)
+                    # Grow back towards the chosen size after a 502 or timeout halved the page.
+                    pending = fetch(page.end_cursor, min(self.page_size, page.page_size * 2))
                 wanted = [record for record in kept if store_if(record)]
                 complete = await self._complete(wanted, repo.full_name)
-                await self._store(state, complete, fields_for(page, len(kept), len(records), done))
+                fields = fields_for(page, len(kept), len(records), done)
+                if piece is None:
+                    await self._store(state, complete, fields)
+                else:
+                    await self._store(state, complete, {}, piece, fields)
                 if done:
                     return
         finally:
@@ -326,12 +449,24 @@ class SyncService:
 
         return list(await asyncio.gather(*(complete(record) for record in records)))
 
-    async def _store(self, state: _RepoState, records: list[PullRequestRecord], fields: dict) -> None:
+    async def _store(
+        self,
+        state: _RepoState,
+        records: list[PullRequestRecord],
+        fields: dict,
+        piece: SyncSlice | None = None,
+        slice_fields: dict | None = None,
+    ) -> None:
         repo = state.repo
-        if records or fields:
-            state.ai_found += await self.db.run(pr_store.save_pull_requests, repo.id, records, fields)
+        if records or fields or slice_fields:
+            slice_id = piece.id if piece is not None else None
+            state.ai_found += await self.db.run(
+                pr_store.save_pull_requests, repo.id, records, fields, slice_id, slice_fields
+            )
             for key, value in fields.items():
                 setattr(repo, key, value)
+            for key, value in (slice_fields or {}).items():
+                setattr(piece, key, value)
         state.fetched += len(records)
         state.stored += len(records)  # an upper bound until the final count; refreshes may overwrite
         state.stage, state.message, state.paused_until = Stage.FETCHING, "", None
@@ -358,12 +493,15 @@ class SyncService:
         return result
 
     def _on_wait(self, notice: WaitNotice) -> None:
-        if notice.kind == "rate_limit":
-            # The primary limit is per token: every repo still fetching is paused.
+        token_wide = notice.kind in ("rate_limit", "secondary")
+        if token_wide:
+            # Both limits are per token: every repo still fetching is paused.
             targets = [s for s in self._states.values() if s.stage in (Stage.FETCHING, Stage.RETRYING)]
         else:
             targets = [self._states[notice.label]] if notice.label in self._states else []
-        stage = Stage.PAUSED if notice.kind == "rate_limit" else Stage.RETRYING
+        if notice.kind == "secondary":
+            self._emit(Notice(notice.reason, "warning"))  # "GitHub asked us to slow down: resuming at ..."
+        stage = Stage.PAUSED if token_wide else Stage.RETRYING
         for state in targets:
             state.paused_until = notice.until
             self._set(state, stage, notice.reason)

@@ -207,7 +207,10 @@ async def test_enrichment_overlaps_a_real_sync(db: DatabaseThread) -> None:
     async def sync() -> None:
         try:
             async with GitHubClient(DEMO_TOKEN, transport=github_fake.transport(), backoff_base=0.01) as github:
-                service = SyncService(github, db, today=date(2025, 6, 30), page_size=10, on_stored=on_stored)
+                # One walk (no slices at once), so pages keep coming while the enricher starts.
+                service = SyncService(
+                    github, db, today=date(2025, 6, 30), page_size=10, on_stored=on_stored, slice_above_pages=1000
+                )
                 await service.run(["acme-robotics/docs"], months=12)
         finally:
             fetch_done.set()

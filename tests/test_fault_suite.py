@@ -52,7 +52,7 @@ def _state(db_path) -> tuple[int, int, int]:
 def test_sync_killed_at_random_moments_even_in_the_llm_stage_ends_exact(tmp_path, served_fake, slow_groq):
     fake, github_url = served_fake
     groq, groq_url = slow_groq
-    fake.latency_per_request = 0.1
+    fake.latency_per_request = 0.4  # slices fetch in parallel: slow enough for kills to land mid-fetch
     db = tmp_path / "t.db"
     env = {**os.environ, **cli_env(github_url, groq_url, TFORMANCE_PAGE_SIZE="20", SYNC_LLM_BATCH_SIZE="10")}
     command = [sys.executable, "-m", "tformance", "sync", "--repo", FLEET, "--repo", DOCS, "--db", str(db)]

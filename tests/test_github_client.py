@@ -39,6 +39,28 @@ async def test_missing_scopes_are_explained(scopes, warning):
     assert any(warning in line for line in info.warnings())
 
 
+@pytest.mark.parametrize(
+    ("token", "kind"),
+    [
+        ("ghp_" + "a" * 36, "classic"),
+        ("github_pat_" + "b" * 82, "fine-grained"),
+        ("gho_" + "c" * 36, "oauth"),
+        ("ghu_" + "d" * 36, "user-to-server"),
+        ("ghs_" + "e" * 36, "server-to-server"),
+    ],
+)
+async def test_token_kind_comes_from_its_prefix_and_only_scoped_kinds_lack_scopes(token, kind):
+    # GitHub sends no x-oauth-scopes for fine-grained and app tokens: that must not read as "lacks repo".
+    fake = FakeGitHub(build_demo_org(TODAY), tokens=[token], scopes=None if kind not in ("classic", "oauth") else "")
+    async with client(fake, token=token) as github:
+        info = await github.viewer()
+        assert token not in repr(github) and token not in repr(info)
+    assert info.kind == kind
+    lacks_repo = any("lacks `repo`" in line for line in info.warnings())
+    assert lacks_repo == (kind in ("classic", "oauth"))
+    assert info.is_fine_grained == (kind == "fine-grained")
+
+
 async def test_lists_every_repo_including_organisation_ones_last_pushed_first():
     fake = FakeGitHub(build_demo_org(TODAY))
     async with client(fake) as github:
@@ -56,7 +78,7 @@ async def test_counts_are_exact_and_batched():
     async with client(fake) as github:
         counts = await github.count_pull_requests([f"repo:{name} is:pr" for name in names] * 7)
     assert counts[: len(names)] == [len(repo.pull_requests) for repo in fake.org.repos]
-    assert sum(1 for r in fake.requests if r.operation == "PullRequestCounts") == 2  # 35 searches, 30 a request
+    assert sum(1 for r in fake.requests if r.operation == "PullRequestCounts") == 1  # 35 searches, 50 a request
 
 
 async def test_a_rejected_token_never_appears_in_errors_logs_or_reprs(caplog):

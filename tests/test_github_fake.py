@@ -656,11 +656,15 @@ def test_responses_match_githubs_schema(github_schema, fake: FakeGitHub, org: De
         ("PullRequestCounts(30)", queries.pull_request_counts(30), counts),
         ("PullRequestReviews", queries.PULL_REQUEST_REVIEWS, {"id": pr.id, "first": 100}),
         ("PullRequestCommits", queries.PULL_REQUEST_COMMITS, {"id": pr.id, "first": 100}),
+        ("PullRequestLabels", queries.PULL_REQUEST_LABELS, {"id": pr.id, "first": 100}),
+        ("SearchPullRequests", queries.SEARCH_PULL_REQUESTS, {"query": f"repo:{REPO} is:pr", "first": 20}),
+        ("SearchPullRequestsLight", queries.SEARCH_PULL_REQUESTS_LIGHT, {"query": f"repo:{REPO}", "first": 9}),
     ]
     for repo_name in {name, ghost_repo.split("/")[1]}:
         for order in ("CREATED_AT", "UPDATED_AT"):
             variables = {"owner": owner, "name": repo_name, "first": 100, "order": order}
             cases.append(("RepositoryPullRequests", queries.REPOSITORY_PULL_REQUESTS, variables))
+            cases.append(("RepositoryPullRequestsLight", queries.REPOSITORY_PULL_REQUESTS_LIGHT, variables))
     assert {label for label, _, _ in cases} == set(queries.all_documents())
     for label, document, variables in cases:
         assert graphql.validate(github_schema, graphql.parse(document)) == [], label

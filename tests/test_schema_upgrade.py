@@ -124,3 +124,23 @@ def test_a_schema_2_database_gets_the_pr_node_id_index(tmp_path):
     finally:
         close_database()
     assert "pull_request_github_id" in columns_and_indexes(path)[1]
+
+
+def test_a_schema_2_database_gains_the_sync_slice_table(tmp_path):
+    path = tmp_path / "v2.db"
+    database = open_database(path)
+    seed_team()
+    stored = PullRequest.select().count()
+    with database.atomic():
+        database.execute_sql("DROP TABLE sync_slice")
+        SchemaInfo.update(value="2").where(SchemaInfo.key == "schema_version").execute()
+    close_database()
+
+    database = open_database(path)
+    try:
+        assert database.table_exists("sync_slice")
+        assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION)
+        assert PullRequest.select().count() == stored, "nothing lost in the upgrade"
+        database_module._add_sync_slices(database)  # idempotent: a second run changes nothing
+    finally:
+        close_database()

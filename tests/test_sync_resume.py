@@ -8,8 +8,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 from tformance.core.fakes.demo_org import DEMO_TOKEN
+from tformance.core.sync_slices import created_query
 
 from .sync_helpers import expected_in_range
 
@@ -30,7 +32,21 @@ def _sync_command(db_path) -> list[str]:
     return [sys.executable, "-m", "tformance", "sync", "--repo", FLEET, "--db", str(db_path), "--no-llm"]
 
 
-def test_killed_sync_resumes_from_the_stored_cursor(tmp_path, served_fake):
+def _slices(db_path) -> list[tuple[str, str | None, str, str | None, int]]:
+    with sqlite3.connect(db_path) as connection:
+        return connection.execute(
+            "select start, end, method, cursor, done from sync_slice order by start desc"
+        ).fetchall()
+
+
+def _query(start: str, end: str | None) -> str:
+    def moment(text: str) -> datetime:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+    return created_query(FLEET, moment(start), moment(end) if end else None, sort=True)
+
+
+def test_killed_sync_resumes_every_slice_from_its_own_cursor(tmp_path, served_fake):
     fake, url = served_fake
     fake.latency_per_request = 0.15
     db_path = tmp_path / "resume.db"
@@ -52,11 +68,12 @@ def test_killed_sync_resumes_from_the_stored_cursor(tmp_path, served_fake):
     stored_before = _count(db_path)
     assert 0 < stored_before < len(expected), "killed mid-sync"
 
+    slices = _slices(db_path)
     with sqlite3.connect(db_path) as connection:
-        cursor, status = connection.execute(
-            "select backfill_cursor, sync_status from repository where full_name = ?", (FLEET,)
-        ).fetchone()
-    assert cursor and status == "syncing"
+        status = connection.execute("select sync_status from repository where full_name = ?", (FLEET,)).fetchone()[0]
+    assert status == "syncing" and len(slices) > 2, "a big repo is fetched as several slices"
+    started = [piece for piece in slices if piece[3]]
+    assert len(started) >= 2, "several slices were under way at once"
     requests_before = len(fake.requests)
 
     fake.latency_per_request = 0.0
@@ -67,11 +84,20 @@ def test_killed_sync_resumes_from_the_stored_cursor(tmp_path, served_fake):
         numbers = [n for (n,) in connection.execute("select number from pull_request")]
         status = connection.execute("select sync_status from repository").fetchone()[0]
     assert sorted(numbers) == sorted(expected), "nothing lost, nothing duplicated"
-    assert status == "completed"
-    pages = [r for r in fake.requests[requests_before:] if r.operation == "RepositoryPullRequests"]
-    assert pages[0].variables["cursor"] == cursor, "continued after the last stored page"
-    fetched_again = sum(r.pr_nodes for r in pages if r.variables["order"] == "CREATED_AT")
-    assert fetched_again <= len(expected) - stored_before + 10, "did not fetch the year again"
+    assert status == "completed" and _slices(db_path) == [], "slices go once the backfill is complete"
+    again = fake.requests[requests_before:]
+    for start, end, method, cursor, done in started:
+        if done:
+            continue
+        if method == "search":
+            first = next(
+                r for r in again if r.operation == "SearchPullRequests" and r.variables["query"] == _query(start, end)
+            )
+        else:
+            first = next(r for r in again if r.operation == "RepositoryPullRequests")
+        assert first.variables["cursor"] == cursor, f"the {method} slice from {start} continued where it stopped"
+    fetched_again = sum(r.pr_nodes for r in again if r.operation in ("SearchPullRequests", "RepositoryPullRequests"))
+    assert fetched_again <= len(expected) - stored_before + 10 * len(slices), "did not fetch the year again"
     assert DEMO_TOKEN not in result.stdout + result.stderr
 
 
@@ -95,7 +121,7 @@ def test_ctrl_c_stops_cleanly_and_saves_state(tmp_path, served_fake):
         status, error, cursor = connection.execute(
             "select sync_status, sync_error, backfill_cursor from repository"
         ).fetchone()
-    assert status == "pending" and "interrupted" in error and cursor
+    assert status == "pending" and "interrupted" in error and (cursor or any(piece[3] for piece in _slices(db_path)))
 
     fake.latency_per_request = 0.0
     result = subprocess.run(_sync_command(db_path), env=env, capture_output=True, text=True, timeout=120)

@@ -151,18 +151,18 @@ async def test_a_pasted_token_is_checked_remembered_and_never_shown(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    ("scopes", "warning"),
+    ("token", "scopes", "warning"),
     [
-        ("public_repo", "cannot read private repos: it lacks `repo`"),
-        (None, "fine-grained token: it sees only the repositories of the one owner"),
+        (GOOD_TOKEN, "public_repo", "cannot read private repos: it lacks `repo`"),
+        ("github_pat_" + "b" * 82, None, "fine-grained token: it sees only the repositories of the one owner"),
     ],
 )
 async def test_a_saved_token_skips_ahead_and_says_what_it_lacks(
-    tmp_path: Path, scopes: str | None, warning: str
+    tmp_path: Path, token: str, scopes: str | None, warning: str
 ) -> None:
     fake = fake_github(scopes=scopes)
-    fake.add_token(GOOD_TOKEN)
-    save_token(GOOD_TOKEN)
+    fake.add_token(token)
+    save_token(token)
     app = app_for(services_for(tmp_path / "t.db", fake, demo=False))
     async with app.run_test(size=(140, 30)) as pilot:
         await wait_for_screen(pilot, RepoPickerScreen)

@@ -150,3 +150,18 @@ async def test_the_picker_and_the_cli_dry_run_give_the_same_estimate(tmp_path: P
         await pilot.pause()
         assert len(picker.table.selected) == 5
         assert re.search(rf"~{cli_points.group(1)}( of [\d,]+)? GitHub points", estimate_text(picker))
+
+
+async def test_the_picker_says_which_organisations_sso_hides(tmp_path: Path) -> None:
+    from tformance.core.fakes.demo_org import DemoOrg, build_demo_org
+
+    demo = build_demo_org(TODAY)
+    other = build_large_org(TODAY, repos=1, prs_per_repo=5)
+    fake = fake_github(DemoOrg(demo.login, TODAY, [*demo.repos, *other.repos], demo.people))
+    fake.require_sso("megacorp")
+    app = app_for(services_for(tmp_path / "t.db", fake))
+    async with app.run_test(size=(120, 30)) as pilot:
+        picker = await open_picker(pilot)
+        notes = [notification.message for notification in app._notifications]
+        assert "megacorp/service-001" not in picker.table.visible
+    assert any("hidden until this token is authorised" in note and "1000" in note for note in notes)

@@ -28,7 +28,8 @@ def stored_counts(path: Path) -> dict[str, int]:
 
 
 async def test_resume_starts_the_bars_at_what_is_stored_and_keeps_finished_repos_done(tmp_path: Path) -> None:
-    fake = fake_github(latency_per_request=0.15)
+    # Slow enough that Esc lands with one repo done and others mid-way (slices fetch in parallel).
+    fake = fake_github(latency_per_request=0.15, latency_per_pr=0.02)
     app = app_for(services_for(tmp_path / "t.db", fake))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, RepoPickerScreen)

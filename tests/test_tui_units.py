@@ -67,11 +67,22 @@ def test_event_buffer_keeps_the_latest_progress_and_every_barrier() -> None:
 
 
 def test_estimate_counts_pages_points_time_and_llm_cost() -> None:
-    result = estimate([120, 0, None], Pace(seconds_per_request=1.0, seconds_per_pr=0.02, concurrency=6))
+    result = estimate([120, 0, None], Pace(seconds_per_request=1.0, seconds_per_pr=0.02, concurrency=6, page_size=50))
     assert result.repos == 3 and result.prs == 120 and result.unknown == 1
     assert result.api_points == (3 + 1 + 1) * 2  # 120 PRs = 3 pages of 50; empty and unknown repos one page each
     assert (result.llm_tokens, result.llm_dollars) == estimate_llm_cost(120), "the CLI's own figures"
     assert result.seconds == (5 * 1.0 + 120 * 0.02) / 3
+    # A page of 100 PRs with its reviews, commits and labels costs 4 points (301 requests / 100).
+    assert estimate([100], Pace(page_size=100)).api_points == 4
+
+
+def test_estimate_is_never_faster_than_githubs_server_time_budget() -> None:
+    """GitHub allows 60 s of server time a minute: past the first minute, parallelism buys nothing."""
+    pace = Pace(seconds_per_request=0.3, seconds_per_pr=0.02, concurrency=10, page_size=100)
+    big = estimate([500] * 40, pace)  # 20,000 PRs: 200 pages, 460 s of server time
+    assert big.seconds == 200 * 0.3 + 20_000 * 0.02 - 60
+    small = estimate([100], pace)  # well inside the budget: concurrency decides
+    assert small.seconds == (0.3 + 100 * 0.02) / 1
 
 
 def test_short_formats() -> None:

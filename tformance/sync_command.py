@@ -31,7 +31,6 @@ from .core.settings import Settings, demo_settings
 from .core.signature_rescan import rescan_at_sync_start
 from .core.sync_estimate import estimate, rough_duration
 from .core.sync_lock import SyncLock
-from .core.sync_service import SyncService
 from .core.token_sources import FoundToken
 from .terminal_progress import TerminalProgress, results_table
 
@@ -144,14 +143,8 @@ async def _sync(
                 console.print(f"Note: {warning}", style="yellow", markup=False)
             with TerminalProgress(console, services.pace()) as progress:
                 enricher = _enricher(services, db, progress) if use_llm else None
-                service = SyncService(
-                    github,
-                    db,
-                    sink=progress,
-                    page_size=services.settings.page_size,
-                    max_concurrent_repos=services.settings.max_in_flight,
-                    today=services.today,
-                    on_stored=enricher.notify if enricher else None,
+                service = services.sync_service(
+                    github, db, sink=progress, on_stored=enricher.notify if enricher else None
                 )
                 fetch_done = asyncio.Event()
                 enrich_task = asyncio.create_task(enricher.run(fetch_done)) if enricher else None

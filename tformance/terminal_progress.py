@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .core.events import (
+    SLOW_DOWN,
     EnrichmentProgress,
     EnrichmentStopped,
     Notice,
@@ -27,6 +28,8 @@ ENRICHMENT = "__enrichment__"
 
 def describe_stage(event: RepoProgress) -> str:
     """The status words shown beside a repo's bar."""
+    if event.stage is Stage.PAUSED and event.message.startswith(SLOW_DOWN):
+        return event.message
     if event.stage is Stage.PAUSED and event.paused_until is not None:
         return f"paused until {event.paused_until:%H:%M} UTC (rate limit)"
     if event.stage is Stage.RETRYING:

@@ -1012,8 +1012,13 @@ def build_demo_org(today: date, seed: int = 7) -> DemoOrg:
     return DemoOrg(login=ORG_LOGIN, today=today, repos=repos, people=people)
 
 
-def build_large_org(today: date, repos: int = 20, prs_per_repo: int = 1000, seed: int = 7) -> DemoOrg:
-    """A big synthetic organisation for benchmarks: plain PRs with the same AI signatures, built quickly."""
+def build_large_org(
+    today: date, repos: int = 20, prs_per_repo: int = 1000, seed: int = 7, sizes: Sequence[int] | None = None
+) -> DemoOrg:
+    """A big synthetic organisation for benchmarks: plain PRs with the same AI signatures, built quickly.
+    ``sizes`` gives each repository its own PR count (a skewed team); else every one has ``prs_per_repo``."""
+    counts = list(sizes) if sizes else [prs_per_repo] * repos
+    repos = len(counts)
     gen = _Generator(today, seed)
     owner = "megacorp"
     logins = [person.login for person in _PEOPLE]
@@ -1023,7 +1028,7 @@ def build_large_org(today: date, repos: int = 20, prs_per_repo: int = 1000, seed
         spec = _RepoSpec(
             name=f"service-{index + 1:03d}",
             description=f"Service {index + 1}",
-            prs=prs_per_repo,
+            prs=counts[index],
             growth=template.growth,
             team=tuple(gen.rng.sample(logins, 5)),
             subjects=template.subjects,
@@ -1034,7 +1039,7 @@ def build_large_org(today: date, repos: int = 20, prs_per_repo: int = 1000, seed
             first_number=1,
             coderabbit=template.coderabbit,
         )
-        built.append(gen.quick_repo(spec, owner, prs_per_repo))
+        built.append(gen.quick_repo(spec, owner, counts[index]))
     built.sort(key=lambda repo: repo.pushed_at, reverse=True)
     return DemoOrg(login=owner, today=today, repos=built, people={p.login: p.name for p in _PEOPLE})
 

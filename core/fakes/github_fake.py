@@ -12,6 +12,8 @@ injected at run time with ``FakeGitHub.inject``.
 
 from __future__ import annotations
 
+import base64
+import email.utils
 import hashlib
 import json
 import logging
@@ -47,6 +49,7 @@ from .github_cursors import (
     _page_info,
     _sort_key,
 )
+from .github_limits import SecondaryLimits
 from .github_search import _parse_search
 from .graphql_execute import MAX_PAGE as MAX_PAGE  # re-exported: it lived here
 from .graphql_execute import _Analysis, _Context, _execute, _FieldError, _Obj, _variable_errors
@@ -81,6 +84,27 @@ BAD_GATEWAY_HTML = (
     "<p>The unicorns have taken over. We're doing our best to get them under control.</p>\n"
     "</body>\n</html>\n"
 )
+
+
+SEARCH_RESULT_CAP = 1000  # GitHub's search serves at most 1,000 results of any query
+
+
+class _HeavyPage(Exception):
+    """A listed PR whose nested data is too heavy: the whole answer becomes a 502."""
+
+
+def _search_cursor(offset: int) -> str:
+    return base64.b64encode(f"cursor:{offset}".encode()).decode()
+
+
+def _search_offset(cursor: Any) -> int:
+    if not isinstance(cursor, str):
+        return 0
+    try:
+        text = base64.b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        return max(0, int(text.removeprefix("cursor:")))
+    except ValueError:
+        raise _FieldError(f"`{cursor}` does not appear to be a valid cursor.", "INVALID_CURSOR_ARGUMENTS") from None
 
 
 @dataclass
@@ -171,6 +195,8 @@ class FakeGitHub(CountsInFlight):
         latency_per_pr: float = 0.0,
         max_first_before_502: int | None = None,
         clock: Callable[[], float] = time.time,
+        limits: SecondaryLimits | None = None,
+        clock_offset: float = 0.0,
     ) -> None:
         self.org = org
         self.viewer_login = viewer_login
@@ -181,6 +207,13 @@ class FakeGitHub(CountsInFlight):
         self.latency_per_request = latency_per_request
         self.latency_per_pr = latency_per_pr
         self.max_first_before_502 = max_first_before_502
+        self.limits = limits or SecondaryLimits()
+        self.clock_offset = clock_offset  # GitHub's clock minus ours: its Date and reset times are skewed
+        self.sso_orgs: dict[str, int] = {}  # organisations enforcing SAML SSO the token is not authorised for
+        self.heavy_prs: set[tuple[str, int]] = set()  # PRs whose nested data makes any page holding them 502
+        self.search_hidden: dict[str, int] = {}  # repo -> its newest N PRs not yet in the search index (lag)
+        self.search_stop_after: dict[str, int] = {}  # repo -> results a search returns before it stops early
+        self._response_headers: dict[str, str] = {}
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -222,14 +255,14 @@ class FakeGitHub(CountsInFlight):
     @property
     def rate_limit_remaining(self) -> int:
         with self._lock:
-            self._roll_window(self._clock())
+            self._roll_window(self._clock() + self.clock_offset)
             return max(0, self.rate_limit - self._used)
 
     def exhaust_rate_limit(self, reset_in: float, error_type: str = "RATE_LIMITED") -> None:
         """Use up the whole budget until ``reset_in`` seconds from now."""
         with self._lock:
             self._used = self.rate_limit
-            self._reset_at = self._clock() + reset_in
+            self._reset_at = self._clock() + self.clock_offset + reset_in
             self._limited_type = error_type
 
     # Changing the data between (or during) runs
@@ -335,7 +368,33 @@ class FakeGitHub(CountsInFlight):
             raise KeyError(f"no repository {repo!r} in the fake") from None
 
     def _now(self) -> datetime:
-        return datetime.fromtimestamp(int(self._clock()), UTC)
+        return datetime.fromtimestamp(int(self._clock() + self.clock_offset), UTC)
+
+    def require_sso(self, org: str) -> None:
+        """Make ``org`` enforce SAML SSO for which the token is not authorised."""
+        with self._lock:
+            self.sso_orgs[org.lower()] = 1000 + len(self.sso_orgs)
+
+    def make_heavy(self, repo: str, number: int) -> None:
+        """Any page listing this PR with its nested connections answers 502, whatever its size."""
+        with self._lock:
+            self.heavy_prs.add((repo.lower(), number))
+
+    @property
+    def secondary_answers(self) -> int:
+        return self.limits.secondary_answers
+
+    def _sso_blocked(self, owner: str) -> bool:
+        return owner.lower() in self.sso_orgs
+
+    def _sso_required(self, owner: str) -> None:
+        url = f"https://github.com/orgs/{owner}/sso?authorization_request=A1B2C3{self._sequence:04d}"
+        self._response_headers["x-github-sso"] = f"required; url={url}"
+
+    def _sso_partial(self, owners: Iterable[str]) -> None:
+        ids = sorted({self.sso_orgs[owner.lower()] for owner in owners if self._sso_blocked(owner)})
+        if ids:
+            self._response_headers["x-github-sso"] = "partial-results; organizations=" + ",".join(map(str, ids))
 
     # Serving
 
@@ -354,7 +413,8 @@ class FakeGitHub(CountsInFlight):
         lowered = {key.lower(): value for key, value in pairs}
         with self._lock:
             self._sequence += 1
-            now = self._clock()
+            now = self._clock() + self.clock_offset
+            self._response_headers = {}
             recorded_headers = dict(lowered)
             if "authorization" in recorded_headers:
                 scheme = recorded_headers["authorization"].partition(" ")[0]
@@ -367,6 +427,8 @@ class FakeGitHub(CountsInFlight):
                 log.exception("fake GitHub failed on %s", record.operation)
                 response = self._json(500, {"message": "Server Error", "documentation_url": DOCS_URL}, now)
             record.status = response.status
+            if record.fault != "secondary_rate_limit":
+                self.limits.spend(now, response.delay, record.cost)
             return response
 
     def _request_id(self) -> str:
@@ -386,6 +448,7 @@ class FakeGitHub(CountsInFlight):
             if self.scopes is not None:
                 headers["x-oauth-scopes"] = self.scopes
                 headers["x-accepted-oauth-scopes"] = "repo"
+        headers["date"] = email.utils.formatdate(now, usegmt=True)
         headers.update(extra or {})
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         return FakeResponse(status, headers, body, self.latency_per_request)
@@ -475,6 +538,11 @@ class FakeGitHub(CountsInFlight):
         if scheme.lower() not in ("bearer", "token") or _token_hash(token.strip()) not in self._token_hashes:
             return self._unauthorized(now)
 
+        retry_after = self.limits.refusal(now, self.in_flight)
+        if retry_after is not None:
+            record.fault = "secondary_rate_limit"
+            return self._fault_response(Fault("secondary_rate_limit", retry_after=retry_after), now, False)
+
         repos = self._request_repos(variables)
         repo_scoped = "id" in variables or ("owner" in variables and "name" in variables)
         fault = self._take_fault(operation_name, repos, repo_scoped)
@@ -529,12 +597,15 @@ class FakeGitHub(CountsInFlight):
         record.cost = cost
 
         ctx = _Context(document, variables, cost, fault)
-        data = _execute(self._root(), operation.selections, ctx, [])
+        try:
+            data = _execute(self._root(), operation.selections, ctx, [])
+        except _HeavyPage:
+            return self._bad_gateway()
         record.pr_nodes = ctx.pr_nodes
         result: dict[str, Any] = {"data": data}
         if ctx.errors:
             result["errors"] = ctx.errors
-        response = self._json(200, result, now, rate_headers=True)
+        response = self._json(200, result, now, rate_headers=True, extra=self._response_headers)
         response.delay += self.latency_per_pr * ctx.pr_nodes + (fault.delay if fault else 0.0)
         return response
 
@@ -556,7 +627,11 @@ class FakeGitHub(CountsInFlight):
         return self._json(401, body, now)
 
     def _bad_gateway(self) -> FakeResponse:
-        headers = {"content-type": "text/html; charset=utf-8", "x-github-request-id": self._request_id()}
+        headers = {
+            "content-type": "text/html; charset=utf-8",
+            "x-github-request-id": self._request_id(),
+            "date": email.utils.formatdate(self._clock() + self.clock_offset, usegmt=True),
+        }
         return FakeResponse(502, headers, BAD_GATEWAY_HTML.encode(), self.latency_per_request)
 
     def _fault_response(self, fault: Fault, now: float, repo_scoped: bool) -> FakeResponse | None:
@@ -632,6 +707,9 @@ class FakeGitHub(CountsInFlight):
         state = self._repos.get(full_name.lower())
         if state is None:
             raise missing
+        if self._sso_blocked(state.data.owner):
+            self._sso_required(state.data.owner)
+            raise _FieldError(SAML_MESSAGE, "FORBIDDEN", extensions={"saml_failure": True})
         return self._repo_obj(state)
 
     def _node_field(self, args: dict[str, Any], ctx: _Context) -> _Obj:
@@ -642,20 +720,53 @@ class FakeGitHub(CountsInFlight):
         if found is None:
             raise missing
         state = self._repos[found[0]]
+        if self._sso_blocked(state.data.owner):
+            self._sso_required(state.data.owner)
+            raise _FieldError(SAML_MESSAGE, "FORBIDDEN", extensions={"saml_failure": True})
         return self._repo_obj(state) if found[1] is None else self._pr_obj(state, state.prs[found[1]], ctx)
 
-    def _search_field(self, args: dict[str, Any], _ctx: _Context) -> _Obj:
+    def _search_field(self, args: dict[str, Any], ctx: _Context) -> _Obj:
+        """Issue search over PRs, newest created first: ``issueCount`` exact, at most 1,000 results
+        reachable, results lagging the index (``search_hidden``) or stopping early (``search_stop_after``)."""
         query = args.get("query") or ""
         search = _parse_search(query)
-        count = 0
+        found: list[tuple[_RepoState, PullRequestData]] = []
+        skipped_owners: set[str] = set()
+        stop_after: int | None = None
         if args.get("type") == "ISSUE" and not search.issues_only:
             for key, state in self._repos.items():
                 if search.repos and key not in search.repos:
                     continue
                 if search.owners and state.data.owner.lower() not in search.owners:
                     continue
-                count += sum(1 for pr in state.prs.values() if all(test(pr) for test in search.tests))
-        return _Obj("SearchResultItemConnection", {"issueCount": count, "pageInfo": _page_info([], False, False)})
+                if self._sso_blocked(state.data.owner):
+                    skipped_owners.add(state.data.owner)
+                    continue
+                hidden = self.search_hidden.get(key, 0)
+                indexed: Iterable[PullRequestData] = state.prs.values()
+                if hidden:
+                    newest = sorted(indexed, key=lambda pr: (pr.created_at, pr.number), reverse=True)
+                    indexed = newest[hidden:]
+                found.extend((state, pr) for pr in indexed if all(test(pr) for test in search.tests))
+                if key in self.search_stop_after:
+                    stop_after = min(stop_after or 10**9, self.search_stop_after[key])
+        self._sso_partial(skipped_owners)
+        reachable = min(len(found), SEARCH_RESULT_CAP, stop_after if stop_after is not None else SEARCH_RESULT_CAP)
+        start = _search_offset(args.get("after"))
+        first = int(args.get("first") or 0)
+        page: list[tuple[_RepoState, PullRequestData]] = []
+        if first and start < reachable:
+            found.sort(key=lambda item: (item[1].created_at, item[1].number), reverse=True)
+            page = found[start : min(start + first, reachable)]
+        end = start + len(page)
+        cursors = [_search_cursor(index + 1) for index in range(start, end)]
+
+        def nodes(_args: dict[str, Any], ctx: _Context) -> list[_Obj]:
+            ctx.pr_nodes += len(page)  # only PRs actually returned cost server time
+            return [self._pr_obj(state, pr, ctx, listed=True) for state, pr in page]
+
+        page_info = _page_info(cursors, end < reachable, start > 0)
+        return _Obj("SearchResultItemConnection", {"issueCount": len(found), "pageInfo": page_info, "nodes": nodes})
 
     def _rate_limit_obj(self, ctx: _Context) -> _Obj:
         assert self._reset_at is not None
@@ -682,6 +793,9 @@ class FakeGitHub(CountsInFlight):
                 for state in self._repos.values()
                 if state.data.owner == login or (viewer and "ORGANIZATION_MEMBER" in affiliations)
             ]
+            # Repos of an SSO organisation the token is not authorised for are left out, and said so.
+            self._sso_partial(state.data.owner for state in visible)
+            visible = [state for state in visible if not self._sso_blocked(state.data.owner)]
             order = args.get("orderBy") or {"field": "CREATED_AT", "direction": "ASC"}
             by = order.get("field", "CREATED_AT")
             if by not in ("PUSHED_AT", "CREATED_AT", "UPDATED_AT", "NAME"):
@@ -781,16 +895,25 @@ class FakeGitHub(CountsInFlight):
         ctx.pr_nodes += len(page)
         return _connection_obj(
             "PullRequest",
-            [self._pr_obj(state, pr, ctx) for pr in page],
+            [self._pr_obj(state, pr, ctx, listed=True) for pr in page],
             [_keyset_cursor(*key) for key in page_keys],
             len(prs),
             has_next,
             has_previous,
         )
 
-    def _pr_obj(self, state: _RepoState, pr: PullRequestData, ctx: _Context) -> _Obj:
+    def _pr_obj(self, state: _RepoState, pr: PullRequestData, ctx: _Context, listed: bool = False) -> _Obj:
         full_name = state.data.full_name
         url = f"https://github.com/{full_name}/pull/{pr.number}"
+        heavy = listed and (full_name.lower(), pr.number) in self.heavy_prs
+
+        def nested(make: Callable[[dict[str, Any], _Context], _Obj]) -> Callable[[dict[str, Any], _Context], _Obj]:
+            def resolve(args: dict[str, Any], ctx: _Context) -> _Obj:
+                if heavy:
+                    raise _HeavyPage  # this PR's nested data is what times out at GitHub's edge
+                return make(args, ctx)
+
+            return resolve
 
         def label(name: str) -> _Obj:
             color = hashlib.sha1(name.encode()).hexdigest()[:6]
@@ -864,9 +987,9 @@ class FakeGitHub(CountsInFlight):
                 "baseRefName": pr.base_ref,
                 "author": self._actor(pr.author),
                 "repository": lambda _args, _ctx: self._repo_obj(state),
-                "labels": lambda args, _ctx: _list_connection("Label", pr.labels, args, label),
-                "reviews": lambda args, _ctx: _list_connection("PullRequestReview", pr.reviews, args, review),
-                "commits": lambda args, _ctx: _list_connection("PullRequestCommit", pr.commits, args, commit),
+                "labels": nested(lambda args, _ctx: _list_connection("Label", pr.labels, args, label)),
+                "reviews": nested(lambda args, _ctx: _list_connection("PullRequestReview", pr.reviews, args, review)),
+                "commits": nested(lambda args, _ctx: _list_connection("PullRequestCommit", pr.commits, args, commit)),
             },
         )
 

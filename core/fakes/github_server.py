@@ -8,6 +8,7 @@ prints the endpoint URL on its first line of stdout, then serves until killed.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -16,12 +17,22 @@ from datetime import UTC, date, datetime
 from . import http_serving
 from .demo_org import build_demo_org, build_empty_org, build_large_org
 from .github_fake import DEMO_TOKEN, FakeGitHub
+from .github_limits import SecondaryLimits
+from .http_serving import FakeResponse
+
+STATS_PATH = "/_fake/stats"  # GET: what the fake counted, for benchmarks in another process
 
 
 def serve_in_thread(fake: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> tuple[str, Callable[[], None]]:
     """Start serving ``fake`` on a daemon thread; returns the endpoint URL and a function that stops it."""
+
+    def handle(method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> FakeResponse:
+        if method == "GET" and path.endswith(STATS_PATH):
+            return FakeResponse(200, {"content-type": "application/json"}, json.dumps(stats(fake)).encode())
+        return fake.handle(method, path, headers, body)
+
     return http_serving.serve_in_thread(
-        fake.handle,
+        handle,
         host=host,
         port=port,
         name="fake-github",
@@ -33,10 +44,23 @@ def serve_in_thread(fake: FakeGitHub, host: str = "127.0.0.1", port: int = 0) ->
     )
 
 
+def stats(fake: FakeGitHub) -> dict[str, float]:
+    limits = fake.limits
+    with fake._lock:
+        return {
+            "requests": len(fake.requests),
+            "server_seconds": limits.server_time_total,
+            "secondary_answers": limits.secondary_answers,
+            "requests_during_penalty": limits.requests_during_penalty,
+            "max_in_flight": fake.max_in_flight,
+        }
+
+
 def build_fake(args: argparse.Namespace) -> FakeGitHub:
     today = date.fromisoformat(args.today) if args.today else datetime.now(UTC).date()
-    if args.dataset == "large" or args.repos or args.prs_per_repo:
-        org = build_large_org(today, args.repos or 20, args.prs_per_repo or 1000, args.seed)
+    sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else None
+    if args.dataset == "large" or args.repos or args.prs_per_repo or sizes:
+        org = build_large_org(today, args.repos or 20, args.prs_per_repo or 1000, args.seed, sizes)
     elif args.dataset == "empty":
         org = build_empty_org(today)
     else:
@@ -48,6 +72,8 @@ def build_fake(args: argparse.Namespace) -> FakeGitHub:
         latency_per_request=args.latency,
         latency_per_pr=args.latency_per_pr,
         max_first_before_502=args.max_first_before_502,
+        limits=SecondaryLimits(time_budget=args.time_budget, penalty=args.penalty),
+        clock_offset=args.clock_offset,
     )
 
 
@@ -64,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency-per-pr", type=float, default=0.0, help="seconds added per PR returned")
     parser.add_argument("--rate-limit", type=int, default=5000, help="points per hour")
     parser.add_argument("--max-first-before-502", type=int, help="PR pages bigger than this get a 502")
+    parser.add_argument("--sizes", help="large dataset: comma-separated PR counts, one per repository")
+    parser.add_argument("--time-budget", type=float, help="seconds of server time per 60 s (GitHub: 60); off if unset")
+    parser.add_argument("--penalty", type=float, default=60.0, help="seconds a secondary limit refuses everything")
+    parser.add_argument("--clock-offset", type=float, default=0.0, help="seconds GitHub's clock is ahead of ours")
     parser.add_argument("--token", action="append", help=f"an accepted token (repeatable; default {DEMO_TOKEN})")
     args = parser.parse_args(argv)
     url, stop = serve_in_thread(build_fake(args), args.host, args.port)

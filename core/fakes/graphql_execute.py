@@ -65,7 +65,8 @@ _TYPES: dict[str, dict[str, str]] = {
         committer="GitActor",
     ),
     "GitActor": _fields("name email date", user="User"),
-    "SearchResultItemConnection": _fields("issueCount", pageInfo="PageInfo"),
+    "SearchResultItemConnection": _fields("issueCount", pageInfo="PageInfo", nodes="SearchResultItem"),
+    "SearchResultItem": {},  # a union: its members' fields come through `... on PullRequest`
 }
 for _node in ("Repository", "PullRequest", "Label", "PullRequestReview", "PullRequestCommit"):
     _TYPES[f"{_node}Connection"] = _fields("totalCount", pageInfo="PageInfo", nodes=_node, edges=f"{_node}Edge")
@@ -75,6 +76,7 @@ _POSSIBLE: dict[str, frozenset[str]] = {
     "Node": frozenset({"User", "Bot", "Organization", "Repository", "PullRequest", "PullRequestReview", "Commit"}),
     "Actor": frozenset({"User", "Bot", "Organization"}),
     "RepositoryOwner": frozenset({"User", "Organization"}),
+    "SearchResultItem": frozenset({"PullRequest", "Repository", "User", "Organization"}),
 }
 _ENUMS: dict[str, frozenset[str]] = {
     "IssueOrderField": frozenset({"CREATED_AT", "UPDATED_AT", "COMMENTS"}),

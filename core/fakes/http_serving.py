@@ -77,6 +77,12 @@ def _counted(enter: Callable[[], None] | None, leave: Callable[[], None] | None)
             leave()
 
 
+def _remaining(delay: float, started: float) -> float:
+    """What is left of ``delay`` after the fake's own work: the latency model is the whole response
+    time, so the time spent computing the answer (or waiting for the fake's lock) counts towards it."""
+    return max(0.0, delay - (time.perf_counter() - started))
+
+
 def _httpx_response(answer: FakeResponse, request: httpx.Request) -> httpx.Response:
     if answer.disconnect:
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
@@ -92,9 +98,10 @@ class FakeTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
         with _counted(self.fake.enter, self.fake.leave):
+            started = time.perf_counter()
             answer = self.fake.handle(request.method, request.url.path, request.headers.multi_items(), body)
             if answer.delay > 0:
-                await asyncio.sleep(answer.delay)
+                await asyncio.sleep(_remaining(answer.delay, started))
         return _httpx_response(answer, request)
 
 
@@ -107,9 +114,10 @@ class FakeSyncTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
         with _counted(self.fake.enter, self.fake.leave):
+            started = time.perf_counter()
             answer = self.fake.handle(request.method, request.url.path, request.headers.multi_items(), body)
             if answer.delay > 0:
-                time.sleep(answer.delay)
+                time.sleep(_remaining(answer.delay, started))
         return _httpx_response(answer, request)
 
 
@@ -138,9 +146,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path = self.path.split("?", 1)[0] if self.strip_query else self.path
         with _counted(self.enter, self.leave):
+            started = time.perf_counter()
             answer = self.handle_fake(self.command, path, list(self.headers.items()), body)
             if answer.delay > 0:
-                time.sleep(answer.delay)
+                time.sleep(_remaining(answer.delay, started))
         if answer.disconnect:
             self.close_connection = True  # drop the socket without a word, like a reset connection
             return

@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
 from ...core.dates import calculate_sync_date_range
 from ...core.errors import GitHubAuthError
-from ...core.github_client import GitHubClient, TokenInfo
+from ...core.github_client import GitHubClient, TokenInfo, sso_hidden_note
 from ...core.sync_estimate import estimate
 from ..error_text import explain
 from ..formatting import plural
@@ -103,6 +103,8 @@ class RepoPickerScreen(Screen[None]):
                 self.post_message(TokenAccepted(info, app.token_source))
                 repos = await client.list_repositories()
                 self.post_message(RepositoriesLoaded(repos))
+                if client.sso_hidden_organizations:
+                    self.notify(sso_hidden_note(client.sso_hidden_organizations), severity="warning", timeout=30)
                 names = [repo.full_name for repo in repos if not repo.is_archived]
                 names += [repo.full_name for repo in repos if repo.is_archived]
                 if names:

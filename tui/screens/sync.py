@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from ...core.dates import calculate_sync_date_range
 from ...core.errors import GitHubAuthError
 from ...core.events import (
+    SLOW_DOWN,
     Notice,
     OverallProgress,
     RepoFinished,
@@ -33,7 +34,6 @@ from ...core.events import (
 from ...core.signature_rescan import rescan_at_sync_start
 from ...core.sync_estimate import estimate
 from ...core.sync_lock import SyncLock
-from ...core.sync_service import SyncService
 from ..error_text import explain
 from ..event_buffer import EventBuffer
 from ..formatting import count, minutes, plural, short_repo_names
@@ -129,7 +129,6 @@ class SyncScreen(Screen[None]):
     async def run_sync(self, run: str, repos: list[str]) -> SyncFinished | None:
         """One ``SyncService.run``; its outcome arrives as ``SyncCompleted``, never as an exception."""
         app = self.app
-        settings = app.services.settings
         finished: SyncFinished | None = None
         lock = SyncLock(app.services.database_location())
         try:
@@ -142,14 +141,7 @@ class SyncScreen(Screen[None]):
             if notice := await app.db.run(rescan_at_sync_start):
                 self.buffer.put(run, notice)
             async with app.services.github(app.token) as github:
-                service = SyncService(
-                    github,
-                    db=app.db,
-                    sink=self.buffer.sink(run),
-                    page_size=settings.page_size,
-                    today=app.services.today,
-                    on_stored=self._stored,
-                )
+                service = app.services.sync_service(github, app.db, sink=self.buffer.sink(run), on_stored=self._stored)
                 finished = await service.run(repos, self.months)
         except asyncio.CancelledError:
             self.post_message(SyncCompleted(SyncFinished((), cancelled=True), run))
@@ -296,6 +288,9 @@ class SyncScreen(Screen[None]):
 
     @staticmethod
     def _pause_note(rows: list[RepoProgressWidget]) -> str:
+        slowed = [row.message for row in rows if row.stage is Stage.PAUSED and row.message.startswith(SLOW_DOWN)]
+        if slowed:
+            return slowed[0]
         paused = [row.paused_until for row in rows if row.stage is Stage.PAUSED and row.paused_until]
         return f"rate limit: paused until {min(paused):%H:%M} UTC" if paused else ""
 

@@ -16,8 +16,8 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
 
+from ...core.events import SLOW_DOWN, Stage
 from ...core.events import RepoProgress as RepoProgressEvent
-from ...core.events import Stage
 from ..formatting import clock
 from ..safe_text import clean
 
@@ -211,6 +211,8 @@ class RepoProgress(Widget, can_focus=True):
         """The second line: why this repo waits, failed or stopped (empty otherwise)."""
         message = clean(self.message, limit=240)
         remaining = self._remaining()
+        if self.stage is Stage.PAUSED and message.startswith(SLOW_DOWN):
+            return Content.styled(f"{message}. Nothing is lost while it waits.", "$text-warning")
         if self.stage is Stage.PAUSED:
             when = f" (at {self.paused_until:%H:%M} UTC)" if self.paused_until else ""
             left = f"resumes in {clock(remaining)}{when}" if remaining is not None else "waiting for GitHub"
