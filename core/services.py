@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from .pr_store import DatabaseThread
     from .sync_service import SyncService
 
-# The demo's pace at --demo-speed 1: watched, not waited for. The largest demo repository's
-# eleven pages of 20 PRs, one after another, take about 11 s: the sync is about 12 s in all
+# The demo's pace at --demo-speed 1: watched, not waited for. Its pages of 20 PRs are sliced and
+# fetched in parallel as against GitHub, and at this pace the sync takes about 13 s in all
 # (``python benchmarks/demo_pace.py``; figures in the README).
-DEMO_LATENCY_PER_REQUEST = 0.2
-DEMO_LATENCY_PER_PR = 0.04
+DEMO_LATENCY_PER_REQUEST = 0.6
+DEMO_LATENCY_PER_PR = 0.12
 
 
 @dataclass
