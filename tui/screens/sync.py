@@ -132,7 +132,9 @@ class SyncScreen(Screen[None]):
         finished: SyncFinished | None = None
         lock = SyncLock(app.services.database_location())
         try:
-            lock.acquire()  # one sync per database, across processes: a second one says who holds it
+            # One sync per database, across processes: a second one says who holds it. Off the event
+            # loop: on PostgreSQL taking the lock is a round trip to the server.
+            await asyncio.to_thread(lock.acquire)
             # A resumed repo's bar starts at what is stored already.
             start, _ = calculate_sync_date_range(self.months, app.services.today or app.clock().date())
             for repo, stored in (await app.db.run(stored_in_range, repos, start)).items():
