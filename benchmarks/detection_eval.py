@@ -17,12 +17,12 @@ from pathlib import Path
 
 from llm_throughput import build_records  # this folder is on sys.path when a benchmark runs
 
-from tformance.core.ai_detector import PullRequestText, detect_ai
-from tformance.core.database import close_database, open_database
-from tformance.core.detection_eval import load_cases, score_by_kind
-from tformance.core.models import PullRequest
-from tformance.core.pr_store import ensure_repository, save_pull_requests
-from tformance.core.signature_rescan import rescan_signatures
+from tformance.core.detection.detector import PullRequestText, detect_ai
+from tformance.core.detection.evaluation import load_cases, score_by_kind
+from tformance.core.detection.rescan import rescan_signatures
+from tformance.core.store.database import close_database, open_database
+from tformance.core.store.models import PullRequest
+from tformance.core.store.pr_store import ensure_repository, save_pull_requests
 from tformance.detect_command import pr_from_json
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"

@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tformance.core import pr_store
-from tformance.core.database import close_database, open_database
-from tformance.core.enricher import Enricher, claim_unit, count_pending, store_answers
-from tformance.core.fakes.groq_fake import FakeGroq
-from tformance.core.llm_client import LLMClient
-from tformance.core.models import EnrichmentStatus, PullRequest
-from tformance.core.pr_records import CommitRecord, PullRequestRecord
-from tformance.core.pr_store import DatabaseThread
+from tformance.core.enrichment.enricher import Enricher, claim_unit, count_pending, store_answers
+from tformance.core.github.records import CommitRecord, PullRequestRecord
+from tformance.core.llm.client import LLMClient
+from tformance.core.store import pr_store
+from tformance.core.store.database import close_database, open_database
+from tformance.core.store.models import EnrichmentStatus, PullRequest
+from tformance.core.store.pr_store import DatabaseThread
+from tformance.fakes.groq_fake import FakeGroq
 
 ORIGINAL_BATCH = 100
 ORIGINAL_POLL_SECONDS = 5.0

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import peewee as pw
 
-from tformance.core.database import close_database, open_database
-from tformance.core.metrics import ReportFilter, compute_report
-from tformance.core.models import EnrichmentStatus, PullRequest, Repository, SyncStatus, derived_columns
+from tformance.core.metrics.report import ReportFilter, compute_report
+from tformance.core.store.database import close_database, open_database
+from tformance.core.store.models import EnrichmentStatus, PullRequest, Repository, SyncStatus, derived_columns
 
 NOW = datetime(2025, 6, 30, 12, tzinfo=UTC)
 HISTORY_DAYS = 730

@@ -29,13 +29,13 @@ from pathlib import Path
 
 import httpx
 
-from tformance.core.database import open_database
-from tformance.core.fakes.demo_org import DEMO_TOKEN
-from tformance.core.fakes.github_server import STATS_PATH
-from tformance.core.github_client import GitHubClient
-from tformance.core.github_governor import GitHubGovernor
-from tformance.core.pr_store import DatabaseThread
-from tformance.core.sync_service import SyncService
+from tformance.core.github.client import GitHubClient
+from tformance.core.github.governor import GitHubGovernor
+from tformance.core.store.database import open_database
+from tformance.core.store.pr_store import DatabaseThread
+from tformance.core.sync.service import SyncService
+from tformance.fakes.demo_org import DEMO_TOKEN
+from tformance.fakes.github_server import STATS_PATH
 
 LATENCY, PER_PR = 0.3, 0.02
 
@@ -43,7 +43,7 @@ LATENCY, PER_PR = 0.3, 0.02
 @contextmanager
 def fake_server(sizes: list[int], latency: float = LATENCY, per_pr: float = PER_PR, budget: float | None = 60.0):
     command = [
-        sys.executable, "-m", "tformance.core.fakes.github_server", "--dataset", "large",
+        sys.executable, "-m", "tformance.fakes.github_server", "--dataset", "large",
         "--sizes", ",".join(map(str, sizes)),
         "--latency", str(latency), "--latency-per-pr", str(per_pr), "--rate-limit", "1000000",
     ]  # fmt: skip

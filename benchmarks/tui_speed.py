@@ -77,7 +77,7 @@ async def sync_flood(repos: int, prs_per_repo: int, latency: float, latency_per_
         [
             sys.executable,
             "-m",
-            "tformance.core.fakes.github_server",
+            "tformance.fakes.github_server",
             "--dataset=large",
             f"--repos={repos}",
             f"--prs-per-repo={prs_per_repo}",

@@ -17,8 +17,8 @@ from typing import Any
 
 import tomli_w
 
-from . import paths
-from .errors import SettingsError
+from tformance.core import paths
+from tformance.core.errors import SettingsError
 
 EXAMPLE = """\
 # tformance settings: command line flags and environment variables win over these.

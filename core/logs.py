@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable
 from logging.handlers import RotatingFileHandler
 
-from . import paths
+from tformance.core import paths
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CONSOLE_FORMAT = "%(levelname)s %(name)s: %(message)s"

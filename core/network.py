@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import ssl
 
-from .errors import SettingsError
+from tformance.core.errors import SettingsError
 
 
 def tls_context() -> ssl.SSLContext:

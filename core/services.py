@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .dates import utc_now
-from .github_client import GitHubClient, WaitNotice
-from .github_governor import GitHubGovernor
-from .logs import add_secret
-from .settings import Settings
-from .sync_estimate import Pace
-from .token_sources import FoundToken, find_token
+from tformance.core.dates import utc_now
+from tformance.core.github.client import GitHubClient, WaitNotice
+from tformance.core.github.governor import GitHubGovernor
+from tformance.core.github.token_sources import FoundToken, find_token
+from tformance.core.logs import add_secret
+from tformance.core.settings import Settings
+from tformance.core.sync.estimate import Pace
 
 if TYPE_CHECKING:
-    from .llm_client import LLMClient
-    from .pr_store import DatabaseThread
-    from .sync_service import SyncService
+    from tformance.core.llm.client import LLMClient
+    from tformance.core.store.pr_store import DatabaseThread
+    from tformance.core.sync.service import SyncService
 
 # The demo's pace at --demo-speed 1: watched, not waited for. Its pages of 20 PRs are sliced and
 # fetched in parallel as against GitHub, and at this pace the sync takes about 13 s in all
@@ -91,7 +91,7 @@ class Services:
 
     def sync_service(self, github: GitHubClient, db: DatabaseThread, **options: Any) -> SyncService:
         """The sync, with the settings both front ends honour (page size, requests in flight)."""
-        from .sync_service import SyncService
+        from tformance.core.sync.service import SyncService
 
         options.setdefault("today", self.today)
         options.setdefault("pace", self.pace())
@@ -107,11 +107,11 @@ class Services:
         """The LLM client: Groq from ``GROQ_API_KEY`` (None without a key), or in the demo the
         local fake Groq at the demo's pace. Nothing connects until the first request."""
         if self.demo:
-            from .fakes.groq_fake import build_demo_llm
+            from tformance.fakes.groq_fake import build_demo_llm
 
             llm, _fake = build_demo_llm(speed or self.demo_speed)
             return llm
-        from .llm_client import build_llm_client
+        from tformance.core.llm.client import build_llm_client
 
         return build_llm_client(self.settings)
 
@@ -148,8 +148,8 @@ def build_services(settings: Settings, *, demo_speed: float = 1.0, today: date |
 
 
 def build_demo_services(settings: Settings, *, speed: float = 1.0, today: date | None = None) -> Services:
-    from .fakes.demo_org import DEMO_TOKEN, build_demo_org
-    from .fakes.github_fake import FakeGitHub
+    from tformance.fakes.demo_org import DEMO_TOKEN, build_demo_org
+    from tformance.fakes.github_fake import FakeGitHub
 
     today = today or utc_now().date()
     fake = FakeGitHub(build_demo_org(today))

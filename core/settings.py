@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import SettingsError
+from tformance.core.errors import SettingsError
 
 DEFAULT_GITHUB_URL = "https://api.github.com/graphql"
 GITHUB_COM = "github.com"
@@ -75,7 +75,7 @@ class Settings:
     ) -> Settings:
         """Settings by precedence: ``overrides`` (the command line), then the environment, then
         ``config.toml``, then the defaults; ``sources`` says which one each setting came from."""
-        from .config_file import KEYS, file_settings, read_config
+        from tformance.core.config_file import KEYS, file_settings, read_config
 
         env = os.environ if env is None else env
         settings = cls.from_env(env, host=host)
@@ -108,7 +108,7 @@ class Settings:
 
     def database_location(self) -> str:
         """The database path or URL to open, resolving the platform default lazily."""
-        from . import paths
+        from tformance.core import paths
 
         if self.database:
             return self.database

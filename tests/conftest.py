@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .postgres_support import database_location, postgres_url  # noqa: F401 (fixtures for every test module)
+from tests.postgres_support import database_location, postgres_url  # noqa: F401 (fixtures for every test module)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "github" / "schema.graphql"
 _LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0"}
@@ -65,9 +65,8 @@ def github_schema():
 @pytest.fixture
 def served_fake():
     """The demo organisation's fake GitHub served over HTTP on loopback, for CLI subprocesses."""
-    from tformance.core.fakes.github_server import serve_in_thread
-
-    from .sync_helpers import make_fake
+    from tests.sync_helpers import make_fake
+    from tformance.fakes.github_server import serve_in_thread
 
     fake = make_fake()
     url, stop = serve_in_thread(fake)

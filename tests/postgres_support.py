@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tformance.config_command import without_password
-from tformance.core.database import close_database
+from tformance.core.store.database import close_database
 
 POSTGRES_URL_VARIABLE = "TFORMANCE_TEST_POSTGRES_URL"
 LOCAL_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from datetime import date
 
 from tformance.core.dates import calculate_sync_date_range, start_of_day_utc, utc_now
-from tformance.core.fakes.demo_org import DEMO_TOKEN, build_demo_org
-from tformance.core.fakes.github_fake import FakeGitHub
-from tformance.core.github_client import GitHubClient
-from tformance.core.pr_store import DatabaseThread
-from tformance.core.sync_service import SyncService
+from tformance.core.github.client import GitHubClient
+from tformance.core.store.pr_store import DatabaseThread
+from tformance.core.sync.service import SyncService
+from tformance.fakes.demo_org import DEMO_TOKEN, build_demo_org
+from tformance.fakes.github_fake import FakeGitHub
 
 TODAY = utc_now().date()
 
@@ -53,7 +53,7 @@ async def run_sync(fake: FakeGitHub, repos: list[str], *, months: int = 12, even
 
 def cli_env(github_url: str, groq_url: str | None = None, **extra: str) -> dict[str, str]:
     """The environment of a `tformance` subprocess syncing from the served fakes (Groq too if given)."""
-    from tformance.core.fakes.groq_fake import DEMO_GROQ_KEY
+    from tformance.fakes.groq_fake import DEMO_GROQ_KEY
 
     env = {"GITHUB_TOKEN": DEMO_TOKEN, "TFORMANCE_GITHUB_URL": github_url, **extra}
     if groq_url is not None:
@@ -65,7 +65,7 @@ def cli_env(github_url: str, groq_url: str | None = None, **extra: str) -> dict[
 def lock_held_by_another_process(database) -> Iterator[subprocess.Popen]:
     """Another process holds this database's sync lock (as a running sync would) until the block ends."""
     script = (
-        "import sys, time\nfrom tformance.core.sync_lock import SyncLock\n"
+        "import sys, time\nfrom tformance.core.store.sync_lock import SyncLock\n"
         "SyncLock(sys.argv[1]).acquire()\nprint('held', flush=True)\ntime.sleep(120)\n"
     )
     holder = subprocess.Popen([sys.executable, "-c", script, str(database)], stdout=subprocess.PIPE, text=True)

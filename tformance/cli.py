@@ -13,9 +13,10 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from tformance.core.errors import DatabaseError, DatabaseFull, SettingsError, TformanceError
+from tformance.core.logs import configure_logging
+
 from . import __version__
-from .core.errors import DatabaseError, DatabaseFull, SettingsError, TformanceError
-from .core.logs import configure_logging
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -173,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except TformanceError as error:
-        from .core.sync_lock import SyncLocked
+        from tformance.core.store.sync_lock import SyncLocked
 
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_USAGE if isinstance(error, SyncLocked) else EXIT_FAILED
@@ -193,7 +194,7 @@ def _database_failure(error: Exception) -> DatabaseError | None:
 
     if not isinstance(error, peewee.PeeweeException | sqlite3.Error):
         return None
-    from .core.database import database_failure
+    from tformance.core.store.database import database_failure
 
     return database_failure(error)
 

@@ -6,10 +6,11 @@ import argparse
 from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
 
+from tformance.core import paths
+from tformance.core.services import build_services
+from tformance.core.settings import Settings
+
 from .cli import EXIT_OK
-from .core import paths
-from .core.services import build_services
-from .core.settings import Settings
 
 # (label, Settings field) in the order people look for them.
 SHOWN = (

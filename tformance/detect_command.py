@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from tformance.core.ai_detector import (
+from tformance.core.detection.detector import (
     CommitText,
     PullRequestText,
     detect_ai,

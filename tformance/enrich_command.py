@@ -15,18 +15,19 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
+from tformance.core.enrichment import enricher as enrichment
+from tformance.core.enrichment.enricher import BatchEnrichment, Enricher, EnrichmentSummary
+from tformance.core.errors import LLMUnavailable
+from tformance.core.llm.client import LLMClient, LLMNoKey
+from tformance.core.llm.cost import estimate_llm_cost, format_cost, usage_cost
+from tformance.core.llm.prompt import describe_outgoing_fields
+from tformance.core.services import build_services
+from tformance.core.settings import Settings
+from tformance.core.store.database import close_database, open_database
+from tformance.core.store.pr_store import DatabaseThread
+from tformance.core.store.sync_lock import SyncLock
+
 from .cli import EXIT_FAILED, EXIT_OK
-from .core import enricher as enrichment
-from .core.database import close_database, open_database
-from .core.enricher import BatchEnrichment, Enricher, EnrichmentSummary
-from .core.errors import LLMUnavailable
-from .core.llm_client import LLMClient, LLMNoKey
-from .core.llm_cost import estimate_llm_cost, format_cost, usage_cost
-from .core.llm_prompt import describe_outgoing_fields
-from .core.pr_store import DatabaseThread
-from .core.services import build_services
-from .core.settings import Settings
-from .core.sync_lock import SyncLock
 from .terminal_progress import TerminalProgress
 
 __all__ = ["describe_outgoing_fields", "estimate_llm_cost", "run_enrich"]

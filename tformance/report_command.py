@@ -15,14 +15,15 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from tformance.core.errors import TformanceError
+from tformance.core.metrics.report import ReportFilter, compute_report, list_prs, report_to_json
+from tformance.core.reports.anonymize import Anonymizer
+from tformance.core.reports.formats import render_csv, render_html, render_text
+from tformance.core.settings import Settings
+from tformance.core.store.database import database_errors, open_database
+from tformance.core.store.models import Repository
+
 from .cli import EXIT_OK, UsageError
-from .core.anonymize import Anonymizer
-from .core.database import database_errors, open_database
-from .core.errors import TformanceError
-from .core.metrics import ReportFilter, compute_report, list_prs, report_to_json
-from .core.models import Repository
-from .core.report_formats import render_csv, render_html, render_text
-from .core.settings import Settings
 
 
 def run_report(args: argparse.Namespace) -> int:

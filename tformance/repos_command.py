@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tformance.core.settings import Settings
+from tformance.core.store.database import database_errors, open_database
+from tformance.core.store.pr_store import remove_repository, tracked_repositories
+from tformance.core.store.sync_lock import SyncLock
+
 from .cli import EXIT_OK, EXIT_USAGE, UsageError
-from .core.database import database_errors, open_database
-from .core.pr_store import remove_repository, tracked_repositories
-from .core.settings import Settings
-from .core.sync_lock import SyncLock
 
 
 def run_repos(args: argparse.Namespace) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from tformance.core.detection.detector import RULES_VERSION
+from tformance.core.detection.rescan import rescan_signatures
+from tformance.core.settings import Settings
+from tformance.core.store.database import open_database
+
 from .cli import EXIT_OK
-from .core.ai_detector import RULES_VERSION
-from .core.database import open_database
-from .core.settings import Settings
-from .core.signature_rescan import rescan_signatures
 
 
 def run_rescan(args: argparse.Namespace) -> int:

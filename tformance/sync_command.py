@@ -16,22 +16,23 @@ from contextlib import nullcontext
 from rich.console import Console
 from rich.text import Text
 
+from tformance.core.dates import calculate_sync_date_range
+from tformance.core.detection.rescan import rescan_at_sync_start
+from tformance.core.enrichment.enricher import Enricher, EnrichmentSummary, count_pending
+from tformance.core.errors import GitHubAuthError, GitHubError
+from tformance.core.events import EventSink, SyncFinished
+from tformance.core.github.token_sources import FoundToken
+from tformance.core.llm.cost import estimate_llm_cost, format_cost
+from tformance.core.llm.prompt import describe_outgoing_fields
+from tformance.core.services import Services, build_services
+from tformance.core.settings import Settings, demo_settings
+from tformance.core.store.database import open_database
+from tformance.core.store.models import Repository
+from tformance.core.store.pr_store import DatabaseThread
+from tformance.core.store.sync_lock import SyncLock
+from tformance.core.sync.estimate import estimate, rough_duration
+
 from .cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
-from .core.database import open_database
-from .core.dates import calculate_sync_date_range
-from .core.enricher import Enricher, EnrichmentSummary, count_pending
-from .core.errors import GitHubAuthError, GitHubError
-from .core.events import EventSink, SyncFinished
-from .core.llm_cost import estimate_llm_cost, format_cost
-from .core.llm_prompt import describe_outgoing_fields
-from .core.models import Repository
-from .core.pr_store import DatabaseThread
-from .core.services import Services, build_services
-from .core.settings import Settings, demo_settings
-from .core.signature_rescan import rescan_at_sync_start
-from .core.sync_estimate import estimate, rough_duration
-from .core.sync_lock import SyncLock
-from .core.token_sources import FoundToken
 from .terminal_progress import TerminalProgress, results_table
 
 _REPO_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")

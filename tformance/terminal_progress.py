@@ -7,7 +7,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from rich.text import Text
 
-from .core.events import (
+from tformance.core.events import (
     SLOW_DOWN,
     EnrichmentProgress,
     EnrichmentStopped,
@@ -19,8 +19,8 @@ from .core.events import (
     SyncFinished,
     SyncStarted,
 )
-from .core.llm_cost import format_cost
-from .core.sync_estimate import Pace, estimate, rough_duration
+from tformance.core.llm.cost import format_cost
+from tformance.core.sync.estimate import Pace, estimate, rough_duration
 
 OVERALL = "__overall__"
 ENRICHMENT = "__enrichment__"

@@ -6,9 +6,9 @@ import argparse
 import contextlib
 from pathlib import Path
 
-from .core import paths
-from .core.services import build_services
-from .core.settings import Settings, demo_settings
+from tformance.core import paths
+from tformance.core.services import build_services
+from tformance.core.settings import Settings, demo_settings
 
 
 def run_tui(args: argparse.Namespace) -> int:

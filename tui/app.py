@@ -22,14 +22,15 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from ..core.config_file import save_config_value
-from ..core.database import close_database, open_database
-from ..core.dates import utc_now
-from ..core.errors import DatabaseError, SettingsError
-from ..core.events import EnrichmentProgress, EnrichmentStopped, Notice
-from ..core.github_client import TokenInfo
-from ..core.pr_store import DatabaseThread
-from ..core.services import Services
+from tformance.core.config_file import save_config_value
+from tformance.core.dates import utc_now
+from tformance.core.errors import DatabaseError, SettingsError
+from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice
+from tformance.core.github.client import TokenInfo
+from tformance.core.services import Services
+from tformance.core.store.database import close_database, open_database
+from tformance.core.store.pr_store import DatabaseThread
+
 from . import store_queries
 from .commands import TformanceCommands
 from .enrichment import LLMFactory, default_llm_factory
@@ -40,8 +41,8 @@ from .screens.start import StartScreen
 from .screens.token import TokenScreen
 
 if TYPE_CHECKING:
-    from ..core.enricher import Enricher
-    from ..core.llm_client import LLMClient
+    from tformance.core.enrichment.enricher import Enricher
+    from tformance.core.llm.client import LLMClient
 
 # The dashboard (plotext, metrics), the sync and the LLM stage are imported when first needed:
 # importing them up front would cost a third of a second before the first screen is painted.
@@ -242,7 +243,7 @@ class TformanceApp(App[None]):
 
         It runs until ``fetch_done`` is set and nothing is pending, or until Groq cannot be used.
         """
-        from ..core.enricher import Enricher
+        from tformance.core.enrichment.enricher import Enricher
 
         settings = self.services.settings
         llm = self.llm_factory()

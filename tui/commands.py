@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..core import paths
-from ..core.pr_store import remove_repository
-from ..core.sync_lock import SyncLock
-from ..core.token_store import forget_token
+from tformance.core import paths
+from tformance.core.github.token_store import forget_token
+from tformance.core.store.pr_store import remove_repository
+from tformance.core.store.sync_lock import SyncLock
+
 from . import store_queries
 from .error_text import explain
 from .messages import ShowDashboard, ShowRepoPicker, ShowTokenScreen, StartSync
@@ -118,13 +119,13 @@ async def export(app: TformanceApp) -> None:
 
 def write_report(folder: Path, now: datetime, demo: bool) -> Path:
     """Write the report as HTML (``core.report_formats``) or, without it, as JSON; return the file."""
-    from ..core.metrics import ReportFilter, compute_report, list_prs, report_to_json
+    from tformance.core.metrics.report import ReportFilter, compute_report, list_prs, report_to_json
 
     report = compute_report(ReportFilter(), now=now)
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{'demo-' if demo else ''}tformance-report-{now:%Y%m%d-%H%M%S}"
     try:
-        from ..core import report_formats  # written alongside; optional until it lands
+        from tformance.core import report_formats  # written alongside; optional until it lands
     except ImportError:
         report_formats = None
     render_html = getattr(report_formats, "render_html", None)

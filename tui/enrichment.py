@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..core.services import Services
+from tformance.core.services import Services
 
 if TYPE_CHECKING:
-    from ..core.llm_client import LLMClient
+    from tformance.core.llm.client import LLMClient
 
 LLMFactory = Callable[[], "LLMClient | None"]
 

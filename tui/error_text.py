@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from ..core.errors import GitHubTransientError, GitHubUnreachable, TformanceError
+from tformance.core.errors import GitHubTransientError, GitHubUnreachable, TformanceError
+
 from .safe_text import clean
 
 log = logging.getLogger(__name__)

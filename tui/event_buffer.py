@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 
-from ..core.events import OverallProgress, RepoProgress, SyncEvent
+from tformance.core.events import OverallProgress, RepoProgress, SyncEvent
 
 Tagged = tuple[str, SyncEvent]  # (run id, event)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from ..core.ai_tools import display_name
+from tformance.core.detection.tools import display_name
 
 NO_DATA = "—"
 
@@ -36,7 +36,7 @@ def clock(seconds: float | None) -> str:
 
 def minutes(seconds: float) -> str:
     """A rough duration for an estimate, in the CLI's words (``core.sync_estimate.rough_duration``)."""
-    from ..core.sync_estimate import rough_duration
+    from tformance.core.sync.estimate import rough_duration
 
     return rough_duration(seconds)
 
@@ -46,7 +46,7 @@ def hours(value: float | None) -> str:
     if value is None:
         return NO_DATA
     # Imported here: report_formats brings the metrics modules, which the first screens do not need.
-    from ..core.report_formats import format_hours
+    from tformance.core.reports.formats import format_hours
 
     return format_hours(value)
 
@@ -74,7 +74,7 @@ def percent(fraction: float | None) -> str:
     """A 0..1 share as ``23%`` (``core.report_formats.format_share``)."""
     if fraction is None:
         return NO_DATA
-    from ..core.report_formats import format_share
+    from tformance.core.reports.formats import format_share
 
     return format_share(fraction)
 

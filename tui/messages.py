@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from ..core.events import EnrichmentProgress, EnrichmentStopped, Notice, RepoFinished, SyncFinished
-from ..core.github_client import RepoInfo, TokenInfo
+from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice, RepoFinished, SyncFinished
+from tformance.core.github.client import RepoInfo, TokenInfo
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 from rich.text import Text
 from textual.content import Content
 
-from ..core.safe_text import CONTROL_CHARACTERS, ESCAPE_SEQUENCES
+from tformance.core.safe_text import CONTROL_CHARACTERS, ESCAPE_SEQUENCES
 
 _ESCAPES = ESCAPE_SEQUENCES
 # Unlike an export, the screen shows where a control character was (U+FFFD); tabs become spaces.

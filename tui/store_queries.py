@@ -9,7 +9,7 @@ from typing import Any
 
 from peewee import fn
 
-from ..core.models import EnrichmentStatus, PullRequest, Repository
+from tformance.core.store.models import EnrichmentStatus, PullRequest, Repository
 
 
 @dataclass(frozen=True)

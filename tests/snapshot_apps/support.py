@@ -7,16 +7,16 @@ import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from tformance.core.database import close_database, open_database
-from tformance.core.enricher import Enricher
-from tformance.core.fakes import DEMO_TOKEN, DemoOrg, FakeGitHub, build_demo_org
-from tformance.core.fakes.groq_fake import FakeGroq
-from tformance.core.llm_client import LLMClient
-from tformance.core.models import EnrichmentStatus, PullRequest, Repository
-from tformance.core.pr_store import DatabaseThread
+from tformance.core.enrichment.enricher import Enricher
+from tformance.core.llm.client import LLMClient
 from tformance.core.services import Services
 from tformance.core.settings import DEFAULT_LLM_MODEL, Settings
-from tformance.core.sync_service import SyncService
+from tformance.core.store.database import close_database, open_database
+from tformance.core.store.models import EnrichmentStatus, PullRequest, Repository
+from tformance.core.store.pr_store import DatabaseThread
+from tformance.core.sync.service import SyncService
+from tformance.fakes import DEMO_TOKEN, DemoOrg, FakeGitHub, build_demo_org
+from tformance.fakes.groq_fake import FakeGroq
 from tformance.tui.app import TformanceApp, make_app
 from tformance.tui.enrichment import LLMFactory
 

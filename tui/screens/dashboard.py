@@ -18,8 +18,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 
-from ...core.metrics import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
-from ...core.report_formats import bots_note, describe_cycle_difference
+from tformance.core.metrics.report import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
+from tformance.core.reports.formats import bots_note, describe_cycle_difference
+
 from ..formatting import ago, count, hours, percent, plural, tool_label
 from ..messages import ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean

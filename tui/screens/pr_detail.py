@@ -10,7 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ...core.metrics_types import ai_verdict, ai_verdict_source
+from tformance.core.metrics.types import ai_verdict, ai_verdict_source
+
 from ..browser import open_in_browser
 from ..formatting import count, plural, tool_label
 from ..safe_text import clean

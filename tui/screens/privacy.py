@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ...core.llm_prompt import describe_outgoing_fields
+from tformance.core.llm.prompt import describe_outgoing_fields
 
 
 class PrivacyScreen(ModalScreen[None]):

@@ -13,10 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
-from ...core.dates import calculate_sync_date_range
-from ...core.errors import GitHubAuthError
-from ...core.github_client import GitHubClient, TokenInfo, sso_hidden_note
-from ...core.sync_estimate import estimate
+from tformance.core.dates import calculate_sync_date_range
+from tformance.core.errors import GitHubAuthError
+from tformance.core.github.client import GitHubClient, TokenInfo, sso_hidden_note
+from tformance.core.sync.estimate import estimate
+
 from ..error_text import explain
 from ..formatting import plural
 from ..messages import (

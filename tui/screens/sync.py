@@ -18,9 +18,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...core.dates import calculate_sync_date_range
-from ...core.errors import GitHubAuthError
-from ...core.events import (
+from tformance.core.dates import calculate_sync_date_range
+from tformance.core.detection.rescan import rescan_at_sync_start
+from tformance.core.errors import GitHubAuthError
+from tformance.core.events import (
     SLOW_DOWN,
     Notice,
     OverallProgress,
@@ -31,9 +32,9 @@ from ...core.events import (
     SyncFinished,
     SyncStarted,
 )
-from ...core.signature_rescan import rescan_at_sync_start
-from ...core.sync_estimate import estimate
-from ...core.sync_lock import SyncLock
+from tformance.core.store.sync_lock import SyncLock
+from tformance.core.sync.estimate import estimate
+
 from ..error_text import explain
 from ..event_buffer import EventBuffer
 from ..formatting import count, minutes, plural, short_repo_names

@@ -13,9 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
-from ...core import paths
-from ...core.github_client import TokenInfo
-from ...core.token_store import save_token
+from tformance.core import paths
+from tformance.core.github.client import TokenInfo
+from tformance.core.github.token_store import save_token
+
 from ..error_text import explain
 from ..messages import Secret, TokenAccepted, TokenRejected
 from ..safe_text import safe_content

@@ -10,8 +10,9 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from ...core.metrics import AIComparison, MonthAIShare, TeamReport, ToolCount
-from ...core.report_formats import describe_cycle_difference
+from tformance.core.metrics.report import AIComparison, MonthAIShare, TeamReport, ToolCount
+from tformance.core.reports.formats import describe_cycle_difference
+
 from ..formatting import count, percent, sparkline, tool_label
 from ..safe_text import clean
 from .charts import MONTHS

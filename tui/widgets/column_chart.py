@@ -13,7 +13,8 @@ from datetime import date
 from textual.content import Content
 from textual.widget import Widget
 
-from ...core.metrics import MonthAIShare, WeekCount
+from tformance.core.metrics.report import MonthAIShare, WeekCount
+
 from .charts import Label, fit, month_forms, month_key, nice_ticks
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"

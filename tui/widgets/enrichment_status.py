@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from ...core.events import EnrichmentProgress, EnrichmentStopped
-from ...core.llm_cost import format_cost
+from tformance.core.events import EnrichmentProgress, EnrichmentStopped
+from tformance.core.llm.cost import format_cost
+
 from ..formatting import count
 from ..messages import EnrichmentUpdated
 from ..safe_text import clean

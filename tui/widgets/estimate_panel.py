@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from ...core.sync_estimate import Estimate
+from tformance.core.sync.estimate import Estimate
+
 from ..formatting import count, dollars, minutes
 
 

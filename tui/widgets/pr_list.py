@@ -19,7 +19,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from ...core.metrics import PRRow
+from tformance.core.metrics.report import PRRow
+
 from ..formatting import count, plural, tool_label
 from ..safe_text import clean
 from .column_fit import fit_widths

@@ -16,8 +16,9 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
 
-from ...core.events import SLOW_DOWN, Stage
-from ...core.events import RepoProgress as RepoProgressEvent
+from tformance.core.events import SLOW_DOWN, Stage
+from tformance.core.events import RepoProgress as RepoProgressEvent
+
 from ..formatting import clock
 from ..safe_text import clean
 

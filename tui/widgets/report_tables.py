@@ -10,7 +10,8 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import DataTable
 
-from ...core.metrics import AIComparison, AuthorRow, GroupStats, RepoRow
+from tformance.core.metrics.report import AIComparison, AuthorRow, GroupStats, RepoRow
+
 from ..formatting import ago, count, hours, percent, short_repo_names
 from ..safe_text import clean
 from .sortable_table import SortableTable, TableRow

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from ...core.github_client import TokenInfo
-from ...core.token_sources import SOURCE_DESCRIPTIONS
+from tformance.core.github.client import TokenInfo
+from tformance.core.github.token_sources import SOURCE_DESCRIPTIONS
+
 from ..formatting import count
 from ..safe_text import clean
 
