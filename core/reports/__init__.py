@@ -1,1 +1,2 @@
-"""reports"""
+"""A computed report written out: text, CSV, HTML, and pseudonyms for sharing.
+"""
