@@ -121,7 +121,7 @@ class TformanceApp(App[None]):
     def action_hide_keys(self) -> None:
         self.action_hide_help_panel()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         return StartScreen()
 
     def on_mount(self) -> None:
@@ -169,7 +169,7 @@ class TformanceApp(App[None]):
         found = self.services.find_token()  # GITHUB_TOKEN, GH_TOKEN, `gh auth token`, the saved one
         return (found.value, found.source) if found else (None, "")
 
-    def navigate(self, screen: Screen) -> None:
+    def navigate(self, screen: Screen[None]) -> None:
         """Show ``screen`` as the next step of the flow: every screen above the start screen goes."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -178,7 +178,7 @@ class TformanceApp(App[None]):
         else:
             self.push_screen(screen)
 
-    def visit(self, screen: Screen) -> None:
+    def visit(self, screen: Screen[None]) -> None:
         """Show ``screen`` over the current one, so that Esc (``go_back``) returns to it as it was."""
         if isinstance(self.screen, StartScreen | type(screen)):
             self.navigate(screen)

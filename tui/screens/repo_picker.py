@@ -46,7 +46,7 @@ class RepoPickerScreen(Screen[None]):
 
     AUTO_FOCUS = "#repo-filter"
     BINDINGS = [
-        Binding("space", "toggle", "Toggle", priority=True, tooltip="Select or unselect the highlighted repo"),
+        Binding("space", "toggle_repo", "Toggle", priority=True, tooltip="Select or unselect the highlighted repo"),
         Binding("ctrl+a", "select_all", "All", priority=True, tooltip="Select every repo shown", id="repos.all"),
         Binding("ctrl+n", "select_none", "None", priority=True, tooltip="Clear the selection", id="repos.none"),
         Binding("ctrl+r", "select_active", "Active 90 d", priority=True, tooltip="Select repos pushed in 90 days"),
@@ -169,7 +169,7 @@ class RepoPickerScreen(Screen[None]):
         table.update_counts(message.recent)
         if message.complete:
             table.counting = False
-            table.sort()
+            table.order_by_activity()
         self._refresh_estimate()
 
     @on(RepoTable.SelectionChanged)
@@ -190,7 +190,7 @@ class RepoPickerScreen(Screen[None]):
     def _pressed_continue(self) -> None:
         self.action_continue()
 
-    def action_toggle(self) -> None:
+    def action_toggle_repo(self) -> None:
         self.table.toggle_cursor()
 
     def action_select_all(self) -> None:

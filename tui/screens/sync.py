@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -59,6 +60,7 @@ NOTICE_LINES = 8  # kept, and shown on a tall terminal; a short one shows the la
 SHORT_NOTICES, TALL = 3, 30  # TALL: the app's "-tall" breakpoint
 CHROME_ROWS = 14  # header, title, plan, overall bar, enrichment, notices, footer
 NOTICE_ICONS = {"info": "ℹ", "warning": "⚠", "error": "✗"}
+NOTIFIED: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}  # also a toast
 
 
 class SyncScreen(Screen[None]):
@@ -229,8 +231,8 @@ class SyncScreen(Screen[None]):
         points = f"~{count(planned.api_points)} GitHub points"
         if event.rate_limit_remaining is not None:
             points += f" of {count(event.rate_limit_remaining)} left"
-        plan = f"{count(event.total_prs)} PRs to fetch · {minutes(planned.seconds)} · {points}"
-        self.query_one("#sync-plan", Static).update(Content(plan))
+        line = f"{count(event.total_prs)} PRs to fetch · {minutes(planned.seconds)} · {points}"
+        self.query_one("#sync-plan", Static).update(Content(line))
 
     def _row_for(self, repo: str) -> RepoProgressWidget:
         row = self.rows.get(repo) or next((r for name, r in self.rows.items() if name.lower() == repo.lower()), None)
@@ -252,8 +254,8 @@ class SyncScreen(Screen[None]):
             for n in self._notices[-(NOTICE_LINES if self.size.height >= TALL else SHORT_NOTICES) :]
         ]
         self.query_one("#sync-notices", Static).update(Content("\n").join(lines))
-        if notice.level in ("warning", "error"):
-            self.notify(clean(notice.text), severity=notice.level, markup=False)
+        if severity := NOTIFIED.get(notice.level):
+            self.notify(clean(notice.text), severity=severity, markup=False)
 
     @on(EnrichmentUpdated)
     def _enrichment(self, message: EnrichmentUpdated) -> None:

@@ -104,7 +104,7 @@ class PRList(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter by title, author, repo, AI tool or state", id="pr-filter")
-        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="pr-table")
+        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="pr-table")
         table.add_columns(*COLUMNS)
         yield table
         yield Static(classes="pr-count")
