@@ -35,7 +35,16 @@ from . import store_queries
 from .commands import TformanceCommands
 from .enrichment import LLMFactory, default_llm_factory
 from .error_text import explain
-from .messages import EnrichmentUpdated, ShowDashboard, ShowRepoPicker, ShowTokenScreen, StartSync, TokenAccepted
+from .messages import (
+    EnrichmentUpdated,
+    GoBack,
+    ShowDashboard,
+    ShowRepoPicker,
+    ShowTokenScreen,
+    StartSync,
+    TokenAccepted,
+)
+from .navigation import FLOW_DEPTH, can_go_back
 from .screens.repo_picker import RepoPickerScreen
 from .screens.start import StartScreen
 from .screens.token import TokenScreen
@@ -171,7 +180,7 @@ class TformanceApp(App[None]):
 
     def navigate(self, screen: Screen[None]) -> None:
         """Show ``screen`` as the next step of the flow: every screen above the start screen goes."""
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > FLOW_DEPTH:
             self.pop_screen()
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
@@ -185,12 +194,9 @@ class TformanceApp(App[None]):
         else:
             self.push_screen(screen)
 
-    def can_go_back(self) -> bool:
-        """Whether a visited screen lies over another step of the flow."""
-        return len(self.screen_stack) > 2
-
+    @on(GoBack)
     def go_back(self) -> None:
-        if self.can_go_back():
+        if can_go_back(self):
             self.pop_screen()
 
     @on(ShowTokenScreen)

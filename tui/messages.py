@@ -95,6 +95,10 @@ class StartSync(Message):
     repos: list[str]
 
 
+class GoBack(Message):
+    """Return to the screen under this one (see ``navigation.can_go_back``)."""
+
+
 class ShowDashboard(Message):
     """Open the dashboard on what the database holds."""
 

@@ -21,12 +21,14 @@ from tformance.core.sync.estimate import estimate
 from ..error_text import explain
 from ..formatting import plural
 from ..messages import (
+    GoBack,
     PullRequestCountsLoaded,
     RepositoriesLoaded,
     ShowTokenScreen,
     StartSync,
     TokenAccepted,
 )
+from ..navigation import can_go_back
 from ..safe_text import safe_content
 from ..store_queries import known_pr_counts
 from ..widgets.app_header import AppHeader
@@ -214,7 +216,7 @@ class RepoPickerScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return bool(self.query_one("#repo-filter", Input).value) or self.app.can_go_back()
+            return bool(self.query_one("#repo-filter", Input).value) or can_go_back(self.app)
         return True
 
     def action_back(self) -> None:
@@ -223,7 +225,7 @@ class RepoPickerScreen(Screen[None]):
         if filter_input.value:
             filter_input.value = ""
         else:
-            self.app.go_back()
+            self.post_message(GoBack())
 
     def action_focus_filter(self) -> None:
         self.query_one("#repo-filter", Input).focus()

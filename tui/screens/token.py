@@ -18,7 +18,8 @@ from tformance.core.github.client import TokenInfo
 from tformance.core.github.token_store import save_token
 
 from ..error_text import explain
-from ..messages import Secret, TokenAccepted, TokenRejected
+from ..messages import GoBack, Secret, TokenAccepted, TokenRejected
+from ..navigation import can_go_back
 from ..safe_text import safe_content
 from ..widgets.app_header import AppHeader
 from ..widgets.tick_box import TickBox
@@ -148,11 +149,11 @@ class TokenScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self.app.can_go_back()
+            return can_go_back(self.app)
         return True
 
     def action_back(self) -> None:
-        self.app.go_back()
+        self.post_message(GoBack())
 
     def action_clear(self) -> None:
         self.query_one("#token-input", Input).value = ""
