@@ -1,1 +1,2 @@
-"""A computed report written out: text, CSV, HTML, and pseudonyms for sharing."""
+"""A computed report written out: text, CSV, HTML, and pseudonyms for sharing.
+"""
