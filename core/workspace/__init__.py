@@ -6,8 +6,10 @@ events, errors, settings and report types, and nothing else of ``core`` (tests/t
 The names below are the facade's vocabulary: the types its methods take and return.
 """
 
+from tformance.core.dates import utc_now
 from tformance.core.detection.detector import CommitText, PullRequestText
 from tformance.core.detection.rescan import RescanResult
+from tformance.core.detection.tools import display_name
 from tformance.core.enrichment.enricher import BatchOutcome, EnrichmentSummary
 from tformance.core.github.client import RepoInfo, TokenInfo
 from tformance.core.github.token_sources import SOURCE_DESCRIPTIONS, FoundToken
@@ -58,6 +60,8 @@ __all__ = [
     "TrackedRepo",
     "Workspace",
     "database_failure",
+    "display_name",
     "format_cost",
     "rough_duration",
+    "utc_now",
 ]

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from dateutil.relativedelta import relativedelta
 
 from tformance.core import paths
+from tformance.core.config_file import save_config_value
 from tformance.core.dates import calculate_sync_date_range, utc_now
 from tformance.core.detection.detector import RULES_VERSION, PullRequestText, detect_ai, detection_to_json
 from tformance.core.detection.rescan import RescanResult, rescan_signatures
@@ -144,6 +145,10 @@ class Workspace:
         if "://" in location:
             return paths.data_dir()
         return Path(location).expanduser().resolve().parent
+
+    def remember_theme(self, name: str) -> None:
+        """Save the app's theme in config.toml, keeping the file's other keys (``SettingsError``, ``OSError``)."""
+        save_config_value("theme", name)
 
     def today(self, now: datetime | None = None) -> date:
         """The day the sync window ends: the services' (tests, demo), else ``now``'s, else today (UTC)."""
@@ -429,12 +434,28 @@ class Workspace:
         """One PR's detail, None when it is not stored."""
         return await self._db.run(store_overview.pull_request_detail, repo, number)
 
+    async def export_report(self, now: datetime) -> Path:
+        """Write the whole report as a self-contained HTML page into the data folder's ``reports``
+        (named by ``now``, ``demo-`` first in the demo); returns the file."""
+        folder = self.data_folder() / "reports"
+        return await self._db.run(_export_report, folder, now, self.demo)
+
     async def write_report(
         self, fmt: str, out: TextIO, filters: ReportFilter | None = None, *, anonymize: bool = False, width: int = 100
     ) -> None:
         """Write the report to ``out`` as ``text`` (``width`` columns), ``json``, ``csv`` (one row per
         PR) or ``html``; ``anonymize`` replaces logins and repository names consistently."""
         await self._db.run(_write_report, fmt, out, filters or ReportFilter(), anonymize, width)
+
+
+def _export_report(folder: Path, now: datetime, demo: bool) -> Path:
+    from tformance.core.reports.formats import render_html
+
+    report = compute_report(ReportFilter(), now=now)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{'demo-' if demo else ''}tformance-report-{now:%Y%m%d-%H%M%S}.html"
+    path.write_text(render_html(report, list(list_prs(ReportFilter()))), encoding="utf-8")
+    return path
 
 
 def _write_report(fmt: str, out: TextIO, filters: ReportFilter, anonymize: bool, width: int) -> None:
