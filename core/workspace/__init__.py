@@ -20,16 +20,10 @@ from tformance.core.store.overview import PullRequestDetail, StoreOverview
 from tformance.core.store.pr_store import TrackedRepo
 from tformance.core.store.sync_lock import SyncLocked
 from tformance.core.sync.estimate import Estimate, Pace, rough_duration
+from tformance.core.workspace.results import BatchResult, PullRequestCounts, RepositoryList, SyncPreview
 from tformance.core.workspace.services import DemoBackend, Services
 from tformance.core.workspace.sync_run import SyncEnrichment, SyncOutcome
-from tformance.core.workspace.workspace import (
-    BatchResult,
-    LLMFactory,
-    PullRequestCounts,
-    RepositoryList,
-    SyncPreview,
-    Workspace,
-)
+from tformance.core.workspace.workspace import LLMFactory, Workspace
 
 __all__ = [
     "SOURCE_DESCRIPTIONS",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -26,12 +25,12 @@ from tformance.core.detection.rescan import RescanResult, rescan_signatures
 from tformance.core.enrichment.enricher import BatchEnrichment, BatchOutcome, Enricher, EnrichmentSummary
 from tformance.core.events import EventSink, SyncFinished
 from tformance.core.github import token_store
-from tformance.core.github.client import RepoInfo, TokenInfo, sso_hidden_note
+from tformance.core.github.client import TokenInfo, sso_hidden_note
 from tformance.core.github.token_sources import FoundToken
 from tformance.core.llm.client import LLMClient
 from tformance.core.llm.cost import estimate_llm_cost, format_cost, usage_cost
 from tformance.core.llm.prompt import describe_outgoing_fields
-from tformance.core.metrics.report import compute_report, list_prs, report_to_json
+from tformance.core.metrics.report import compute_report, list_prs
 from tformance.core.metrics.types import PRRow, ReportFilter, TeamReport
 from tformance.core.settings import Settings
 from tformance.core.store import overview as store_overview
@@ -41,6 +40,8 @@ from tformance.core.store.pr_store import DatabaseThread, TrackedRepo, remove_re
 from tformance.core.store.sync_lock import SyncLock
 from tformance.core.sync.estimate import Estimate, Pace, estimate
 from tformance.core.workspace import sync_run
+from tformance.core.workspace.report_output import export_report, write_report
+from tformance.core.workspace.results import BatchResult, PullRequestCounts, RepositoryList, SyncPreview
 from tformance.core.workspace.services import Services
 from tformance.core.workspace.sync_run import SyncEnrichment, SyncOutcome
 
@@ -50,45 +51,6 @@ COUNT_REQUESTS_IN_FLIGHT = 3
 DEMO_BATCH_POLLS = 5  # the demo's offline Groq lives only as long as the process: collect its batch now
 
 LLMFactory = Callable[[], LLMClient | None]
-
-
-@dataclass(frozen=True)
-class RepositoryList:
-    """What a token can see: its owner, every repository (last pushed first), and a note when
-    GitHub hid some organisations' repositories (SAML SSO not authorised for the token)."""
-
-    info: TokenInfo
-    repos: tuple[RepoInfo, ...]
-    sso_note: str | None
-
-
-@dataclass(frozen=True)
-class PullRequestCounts:
-    """PR counts for a batch of repositories: ``recent`` over the last 6 months, ``in_range``
-    over the sync window; ``complete`` on the last batch."""
-
-    recent: dict[str, int]
-    in_range: dict[str, int]
-    complete: bool
-    points_left: int | None
-
-
-@dataclass(frozen=True)
-class SyncPreview:
-    """What a sync would fetch and what the LLM would see and cost (``sync --dry-run``)."""
-
-    start: date
-    counts: tuple[tuple[str, int], ...]  # (repo, PRs in the window)
-    rate_limit_remaining: int | None
-    github: Estimate
-    llm_model: str
-    llm_cost: str  # tokens and dollars, for the fetched PRs and those pending already
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    outcome: BatchOutcome
-    cost: str | None  # what a collected batch's answers used
 
 
 class Workspace:
@@ -438,46 +400,11 @@ class Workspace:
         """Write the whole report as a self-contained HTML page into the data folder's ``reports``
         (named by ``now``, ``demo-`` first in the demo); returns the file."""
         folder = self.data_folder() / "reports"
-        return await self._db.run(_export_report, folder, now, self.demo)
+        return await self._db.run(export_report, folder, now, self.demo)
 
     async def write_report(
         self, fmt: str, out: TextIO, filters: ReportFilter | None = None, *, anonymize: bool = False, width: int = 100
     ) -> None:
         """Write the report to ``out`` as ``text`` (``width`` columns), ``json``, ``csv`` (one row per
         PR) or ``html``; ``anonymize`` replaces logins and repository names consistently."""
-        await self._db.run(_write_report, fmt, out, filters or ReportFilter(), anonymize, width)
-
-
-def _export_report(folder: Path, now: datetime, demo: bool) -> Path:
-    from tformance.core.reports.formats import render_html
-
-    report = compute_report(ReportFilter(), now=now)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{'demo-' if demo else ''}tformance-report-{now:%Y%m%d-%H%M%S}.html"
-    path.write_text(render_html(report, list(list_prs(ReportFilter()))), encoding="utf-8")
-    return path
-
-
-def _write_report(fmt: str, out: TextIO, filters: ReportFilter, anonymize: bool, width: int) -> None:
-    import json
-
-    from tformance.core.reports.anonymize import Anonymizer
-    from tformance.core.reports.formats import render_csv, render_html, render_text
-
-    anonymizer = Anonymizer.from_database() if anonymize else None
-    if fmt == "csv":
-        render_csv(filters, out, anonymizer=anonymizer)
-        return
-    report = compute_report(filters)
-    if anonymizer is not None:
-        report = anonymizer.report(report)
-    if fmt == "json":
-        json.dump(report_to_json(report), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    elif fmt == "html":
-        prs: Iterable[PRRow] = list_prs(filters)
-        if anonymizer is not None:
-            prs = (anonymizer.pr(row) for row in prs)
-        out.write(render_html(report, prs))
-    else:
-        out.write(render_text(report, console_width=width))
+        await self._db.run(write_report, fmt, out, filters or ReportFilter(), anonymize, width)
