@@ -108,6 +108,15 @@ class Workspace:
             return paths.data_dir()
         return Path(location).expanduser().resolve().parent
 
+    @property
+    def demo_speed(self) -> float:
+        return self.services.demo_speed
+
+    def set_demo_speed(self, speed: float) -> None:
+        """Change the demo's pace (its offline GitHub's, and the next LLM client's), even mid-sync;
+        a no-op outside the demo."""
+        self.services.set_demo_speed(speed)
+
     def remember_theme(self, name: str) -> None:
         """Save the app's theme in config.toml, keeping the file's other keys (``SettingsError``, ``OSError``)."""
         save_config_value("theme", name)
