@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from tformance.core.detection.tools import display_name
+from tformance.core.workspace import display_name
 
 NO_DATA = "—"
 
@@ -36,7 +36,7 @@ def clock(seconds: float | None) -> str:
 
 def minutes(seconds: float) -> str:
     """A rough duration for an estimate, in the CLI's words (``core.sync_estimate.rough_duration``)."""
-    from tformance.core.sync.estimate import rough_duration
+    from tformance.core.workspace import rough_duration
 
     return rough_duration(seconds)
 

@@ -1,6 +1,6 @@
-"""Step 4: the dashboard, from ``compute_report``: stat cards, charts, tables and the PR list.
+"""Step 4: the dashboard, from the workspace's report: stat cards, charts, tables and the PR list.
 
-The report is computed on the database thread. While LLM enrichment is pending the screen says
+The report is computed on the workspace's database thread. While LLM enrichment is pending the screen says
 how much; as the LLM stage reports progress (``EnrichmentUpdated``) it recomputes the report, at
 most every few seconds, and once more when the stage ends.
 """
@@ -8,6 +8,7 @@ most every few seconds, and once more when the stage ends.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -21,13 +22,13 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 
 from tformance.core.events import Notice
-from tformance.core.metrics.report import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
+from tformance.core.metrics.types import PRRow, ReportFilter, TeamReport, WeekCount
 from tformance.core.reports.formats import bots_note, describe_cycle_difference
+from tformance.core.workspace import Workspace
 
 from ..formatting import ago, count, hours, percent, plural, tool_label
 from ..messages import EnrichmentUpdated, ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean
-from ..store_queries import synced_from
 from ..widgets.ai_glance import AIGlance
 from ..widgets.app_header import AppHeader
 from ..widgets.charts import CycleTimeChart
@@ -60,10 +61,6 @@ def period_start(period: str, today: date) -> date | None:
     if period == "12m":
         return today - relativedelta(months=12) + timedelta(days=1)
     return None
-
-
-def _load(filters: ReportFilter, now: datetime) -> tuple[TeamReport, list[PRRow], datetime | None]:
-    return compute_report(filters, now=now), list(list_prs(filters)), synced_from()
 
 
 def _weeks_before(weeks: tuple[WeekCount, ...], start: datetime | None) -> int:
@@ -102,9 +99,20 @@ class DashboardScreen(Screen[None]):
         Binding("5", "tab('prs')", "PRs", show=False),
     ]
 
-    def __init__(self, *, period: str = "all") -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        clock: Callable[[], datetime],
+        tracked_repos: Iterable[str] = (),
+        period: str = "all",
+    ) -> None:
+        """``tracked_repos``: what a re-sync syncs until the report lists the repositories."""
         super().__init__()
+        self.workspace = workspace
         self.period = period
+        self._clock = clock
+        self._tracked = tuple(tracked_repos)
         self._drilled = False
         self.synced_from: datetime | None = None  # set while a sync is unfinished
         self.report: TeamReport | None = None
@@ -153,16 +161,18 @@ class DashboardScreen(Screen[None]):
     @work(exclusive=True, group="report", exit_on_error=False, description="Computing the report")
     async def load(self) -> None:
         self._last_load = time.monotonic()
-        now = self.app.clock()
+        now = self._clock()
         filters = ReportFilter(since=period_start(self.period, now.date()))
-        report, prs, self.synced_from = await self.app.db.run(_load, filters, now)
+        report = await self.workspace.report(filters, now=now)
+        prs = await self.workspace.pull_requests(filters)
+        self.synced_from = await self.workspace.synced_from()
         self.pending = report.health.pending_enrichment
         self.show_report(report, prs)
         self.post_message(ReportLoaded(report))
 
     def show_report(self, report: TeamReport, prs: list[PRRow]) -> None:
         self.report = report
-        now = self.app.clock()
+        now = self._clock()
         with self.app.batch_update():
             self._summary(report, now)
             self._banner(report)
@@ -307,7 +317,7 @@ class DashboardScreen(Screen[None]):
 
     @on(PRList.Opened)
     def _open_pr(self, message: PRList.Opened) -> None:
-        self.app.push_screen(PullRequestScreen(message.repo, message.number))
+        self.app.push_screen(PullRequestScreen(self.workspace, message.repo, message.number))
 
     @on(TabbedContent.TabActivated, "#dash-tabs")
     def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
@@ -372,7 +382,7 @@ class DashboardScreen(Screen[None]):
         self.load()
 
     def action_resync(self) -> None:
-        repos = [row.name for row in self.report.repos] if self.report else list(self.app.tracked_repos)
+        repos = [row.name for row in self.report.repos] if self.report else list(self._tracked)
         self.post_message(StartSync(repos) if repos else ShowRepoPicker())
 
     def action_choose(self) -> None:

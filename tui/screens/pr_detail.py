@@ -11,11 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from tformance.core.metrics.types import ai_verdict, ai_verdict_source
+from tformance.core.workspace import PullRequestDetail, Workspace
 
 from ..browser import open_in_browser
 from ..formatting import count, plural, tool_label
 from ..safe_text import clean
-from ..store_queries import PullRequestDetail, pull_request_detail
 
 BODY_LIMIT = 4000
 WHERE_WORDS = {"title": "title", "body": "description", "branch": "branch", "author": "author", "label": "label"}
@@ -80,8 +80,9 @@ class PullRequestScreen(ModalScreen[None]):
         Binding("o", "open_link", "Open in browser", tooltip="Open the PR on GitHub"),
     ]
 
-    def __init__(self, repo: str, number: int) -> None:
+    def __init__(self, workspace: Workspace, repo: str, number: int) -> None:
         super().__init__()
+        self.workspace = workspace
         self.repo = repo
         self.number = number
         self.detail: PullRequestDetail | None = None
@@ -96,7 +97,7 @@ class PullRequestScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="pr", exit_on_error=False, description="Reading the PR")
     async def load(self) -> None:
-        self.detail = await self.app.db.run(pull_request_detail, self.repo, self.number)
+        self.detail = await self.workspace.pull_request(self.repo, self.number)
         text = self.query_one("#pr-detail-text", Static)
         if self.detail is None:
             text.update(Content(f"{clean(self.repo)} #{self.number} is no longer in the database."))

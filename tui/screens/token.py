@@ -13,9 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
-from tformance.core import paths
-from tformance.core.github.client import TokenInfo
-from tformance.core.github.token_store import save_token
+from tformance.core.workspace import TokenInfo, Workspace
 
 from ..error_text import explain
 from ..messages import GoBack, Secret, TokenAccepted, TokenRejected
@@ -53,8 +51,9 @@ class TokenScreen(Screen[None]):
         Binding("escape", "back", "Back", tooltip="Go back to where you came from", id="token.back"),
     ]
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, workspace: Workspace, reason: str = "") -> None:
         super().__init__()
+        self.workspace = workspace
         self.reason = reason
         self._checked: tuple[str, TokenInfo] | None = None
 
@@ -65,7 +64,7 @@ class TokenScreen(Screen[None]):
             if self.reason:
                 yield Static(safe_content(self.reason), id="token-reason", classes="error-text")
             yield Static(INTRO, id="token-intro")
-            if not self.app.services.demo:
+            if not self.workspace.demo:
                 yield Static(DEMO_HINT, id="token-demo-hint")
             yield Input(
                 placeholder="Paste a token (ghp_… or github_pat_…)",
@@ -113,8 +112,7 @@ class TokenScreen(Screen[None]):
     async def check_token(self, token: str) -> None:
         """Ask GitHub whose token this is; show the answer or say plainly why it failed."""
         try:
-            async with self.app.services.github(token) as client:
-                info = await client.viewer()
+            info = await self.workspace.check_token(token)
         except Exception as error:
             # Belt and braces: no error text may ever carry the token to the screen.
             reason = explain(error).replace(token, "•••")
@@ -138,11 +136,10 @@ class TokenScreen(Screen[None]):
     async def accept_token(self, token: str, info: TokenInfo) -> None:
         if self.query_one("#token-remember", TickBox).value:
             try:
-                await asyncio.to_thread(save_token, token)
+                where = await asyncio.to_thread(self.workspace.remember_token, token)
             except OSError as error:
                 self.notify(f"Could not save the token: {explain(error)}", severity="warning", markup=False)
             else:
-                where = paths.saved_token_path()
                 self.notify(f"Token saved to {where} (readable only by you).", title="Remembered", markup=False)
         self.query_one("#token-input", Input).value = ""
         self.post_message(TokenAccepted(info, "entered", Secret(token)))

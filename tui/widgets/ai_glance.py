@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from tformance.core.metrics.report import AIComparison, MonthAIShare, TeamReport, ToolCount
+from tformance.core.metrics.types import AIComparison, MonthAIShare, TeamReport, ToolCount
 from tformance.core.reports.formats import describe_cycle_difference
 
 from ..formatting import count, percent, sparkline, tool_label

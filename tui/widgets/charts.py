@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from textual.color import Color
 from textual_plotext import PlotextPlot
 
-from tformance.core.metrics.report import MonthCycleTime
+from tformance.core.metrics.types import MonthCycleTime
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from tformance.core.sync.estimate import Estimate
+from tformance.core.workspace import Estimate
 
 from ..formatting import count, dollars, minutes
 

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from tformance.core.metrics.report import PRRow
+from tformance.core.metrics.types import PRRow
 
 from ..formatting import count, plural, tool_label
 from ..safe_text import clean

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from tformance.core.github.client import RepoInfo
+from tformance.core.workspace import RepoInfo
 
 from ..formatting import ago, count
 from ..safe_text import clean

@@ -12,7 +12,7 @@ from rich.console import JustifyMethod
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tformance.core.metrics.report import AIComparison, AuthorRow, GroupStats, RepoRow
+from tformance.core.metrics.types import AIComparison, AuthorRow, GroupStats, RepoRow
 
 from ..formatting import ago, count, hours, percent, short_repo_names
 from ..safe_text import clean
