@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import TextIO
 
 from tformance.core.errors import TformanceError
-from tformance.core.metrics.report import ReportFilter, compute_report, list_prs, report_to_json
+from tformance.core.metrics.report import ReportFilter, compute_report, list_prs
 from tformance.core.reports.anonymize import Anonymizer
-from tformance.core.reports.formats import render_csv, render_html, render_text
+from tformance.core.reports.csv_export import render_csv
+from tformance.core.reports.html_page import render_html
+from tformance.core.reports.json_export import report_to_json
+from tformance.core.reports.text import render_text
 from tformance.core.settings import Settings
 from tformance.core.store.database import database_errors, open_database
 from tformance.core.store.models import Repository

@@ -35,6 +35,14 @@ from typing import Any, ClassVar
 import peewee as pw
 
 from tformance.core.dates import start_of_day_utc
+from tformance.core.detection.verdict import (
+    ai_condition,
+    ai_tools,
+    ai_verdict,
+    ai_verdict_source,
+    human_condition,
+    people_condition,
+)
 from tformance.core.metrics.median_difference import RankedSample, band
 from tformance.core.metrics.types import (
     CLOSED,
@@ -45,9 +53,6 @@ from tformance.core.metrics.types import (
     Distribution,
     PRRow,
     ReportFilter,
-    ai_tools,
-    ai_verdict,
-    ai_verdict_source,
     percentile,
 )
 from tformance.core.store.models import EnrichmentStatus, PullRequest, Repository, day_key, db_proxy
@@ -544,7 +549,7 @@ class _Ranks:
         elif kind == _HUMAN:
             where.append(human_condition())
         elif kind == _PEOPLE:
-            where.append(ai_condition() | (pr.author_is_bot == False))  # noqa: E712 (Peewee expression)
+            where.append(people_condition())
         order_by = [term.desc() if descending else term.asc() for term in order]
         return pr.select(column).where(*where).order_by(*order_by).limit(_LIMIT_MARK).offset(_OFFSET_MARK)
 
@@ -657,21 +662,6 @@ def _tools(queries: _Queries) -> Counter[str]:
         for tool in tools or (UNKNOWN_TOOL,):
             counts[tool] += count
     return counts
-
-
-def ai_condition() -> pw.Expression:
-    """The SQL twin of :func:`ai_verdict`: stage-1 signatures found, or the LLM said yes."""
-    pr = PullRequest
-    return (pr.has_signatures == True) | (pr.is_ai_assisted == True)  # noqa: E712 (Peewee expression)
-
-
-def human_condition() -> pw.Expression:
-    """PRs by people without AI: neither AI-assisted (:func:`ai_condition`) nor by a bot."""
-    pr = PullRequest
-    not_ai = (pw.fn.COALESCE(pr.has_signatures, False) == False) & (  # noqa: E712
-        pw.fn.COALESCE(pr.is_ai_assisted, False) == False  # noqa: E712
-    )
-    return not_ai & (pr.author_is_bot == False)  # noqa: E712
 
 
 def list_prs(filters: ReportFilter | None = None) -> Iterator[PRRow]:

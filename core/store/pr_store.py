@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 from peewee import EXCLUDED, Case, OperationalError, fn
 
 from tformance.core.detection.detector import RULES_VERSION, CommitText, Detection, PullRequestText, detect_ai
+from tformance.core.detection.verdict import ai_condition
 from tformance.core.github.client import RepoInfo
 from tformance.core.github.records import PullRequestRecord
-from tformance.core.metrics.queries import ai_condition
 from tformance.core.store.database import database_errors, write_transaction
 from tformance.core.store.models import (
     DERIVED_COLUMNS,
@@ -286,7 +286,7 @@ def count_stored(repo_id: int, since: datetime) -> int:
 
 
 def count_ai(repo_id: int, since: datetime) -> int:
-    """PRs judged AI-assisted (``metrics_queries.ai_condition``): signatures found, or the LLM said yes."""
+    """PRs judged AI-assisted (``verdict.ai_condition``): signatures found, or the LLM said yes."""
     query = PullRequest.select().where(PullRequest.repo == repo_id, PullRequest.created_at >= since)
     return query.where(ai_condition()).count()
 
