@@ -45,8 +45,11 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from tformance.core.dates import utc_now
+from tformance.core.metrics.cells import Group, Scan
 from tformance.core.metrics.median_difference import MedianDifference, RankedSample, median_difference
-from tformance.core.metrics.queries import Group, Scan, list_prs, scan, selected_repos
+from tformance.core.metrics.pr_rows import list_prs
+from tformance.core.metrics.scan import scan
+from tformance.core.metrics.selection import selected_repos
 from tformance.core.metrics.types import (
     CLOSED,
     GHOST,

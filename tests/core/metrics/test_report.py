@@ -25,7 +25,7 @@ import pytest
 
 from tformance.core.detection.verdict import ai_tools, ai_verdict
 from tformance.core.github.records import PullRequestRecord, ReviewRecord
-from tformance.core.metrics import queries as metrics_queries
+from tformance.core.metrics import scan as metrics_queries
 from tformance.core.metrics.report import (
     GHOST,
     SIZE_BUCKETS,
