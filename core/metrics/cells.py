@@ -18,7 +18,7 @@ import peewee as pw
 
 from tformance.core.detection.verdict import ai_verdict
 from tformance.core.metrics.median_difference import RankedSample
-from tformance.core.metrics.selection import ZERO, Statements, count_if, with_conditions
+from tformance.core.metrics.selection import ZERO, Row, Statements, count_if, with_conditions
 from tformance.core.metrics.types import CLOSED, MERGED, Distribution
 from tformance.core.store.models import EnrichmentStatus, PullRequest
 
@@ -69,6 +69,9 @@ class Scan:
     last_created: datetime | None = None
     tools: Counter[str] = field(default_factory=Counter)  # AI-assisted PRs per tool
 
+
+# A group of PRs with where it comes from: (kind of group, its key, the group, the indexes of its cells).
+GroupCells = tuple[str, Any, "Group", Sequence[int]]
 
 # Q1's columns after the cell keys, in order; summed into Group fields of the same names.
 _SUMS = (
@@ -129,12 +132,13 @@ def cells_query(conditions: list[pw.Expression]) -> pw.Query:
 def enrichment_count(queries: Statements, status: str) -> int:
     """PRs of every repo and author in an enrichment status (no filter: a count of the status's index range)."""
     pr = PullRequest
-    return queries.rows(
+    rows = queries.rows(
         ("enrichment", status), lambda _: pr.select(pw.fn.COUNT(pw.SQL("*"))).where(pr.enrichment_status == status)
-    )[0][0]
+    )
+    return int(rows[0][0])
 
 
-def sum_groups(cells: list[tuple], result: Scan) -> list[tuple[str, Any, Group, Sequence[int]]]:
+def sum_groups(cells: list[Row], result: Scan) -> list[GroupCells]:
     """Sum the cells into ``result``'s groups; return (kind of group, key, group, its cells)."""
     columns = list(zip(*cells, strict=True))
     repos, logins, bots, llm, signatures = columns[:5]
@@ -148,7 +152,7 @@ def sum_groups(cells: list[tuple], result: Scan) -> list[tuple[str, Any, Group, 
 
     def group(members: Sequence[int]) -> Group:
         if isinstance(members, range):  # adjacent cells: a slice
-            pick: Callable[[Sequence], Sequence] = itemgetter(slice(members.start, members.stop))
+            pick: Callable[[Sequence[Any]], Sequence[Any]] = itemgetter(slice(members.start, members.stop))
         else:
             pick = itemgetter(*members) if len(members) > 1 else lambda column: (column[members[0]],)
         *totals, ai = (sum(pick(column)) for column in sums)
@@ -156,16 +160,16 @@ def sum_groups(cells: list[tuple], result: Scan) -> list[tuple[str, Any, Group, 
 
     everything = range(len(cells))
     result.total = group(everything)
-    groups: list[tuple[str, Any, Group, Sequence[int]]] = [("all", None, result.total, everything)]
+    groups: list[GroupCells] = [("all", None, result.total, everything)]
     start = 0
     for repo_id, cells_of_repo in groupby(repos):  # the cells come ordered by repo
-        members = range(start, start + len(list(cells_of_repo)))
-        result.repos[repo_id] = group(members)
-        groups.append(("repo", repo_id, result.repos[repo_id], members))
-        start = members.stop
-    for login, members in by_author.items():
-        result.authors[login] = group(members)
-        groups.append(("ghost" if login is None else "author", login, result.authors[login], members))
+        repo_cells = range(start, start + len(list(cells_of_repo)))
+        result.repos[repo_id] = group(repo_cells)
+        groups.append(("repo", repo_id, result.repos[repo_id], repo_cells))
+        start = repo_cells.stop
+    for login, author_cells in by_author.items():
+        result.authors[login] = group(author_cells)
+        groups.append(("ghost" if login is None else "author", login, result.authors[login], author_cells))
     for side, members in by_side.items():
         current = group(members) if members else Group()
         if side == AUTOMATION:

@@ -8,19 +8,20 @@ nearer end); series and size buckets are GROUP BYs and counts along ordered inde
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import peewee as pw
 
 from tformance.core.detection.verdict import ai_condition, human_condition, people_condition
-from tformance.core.metrics.cells import AI, HUMAN, METRICS, NO_DATA, PEOPLE, SECONDS_PER_HOUR, Group, Scan
+from tformance.core.metrics.cells import AI, HUMAN, METRICS, NO_DATA, PEOPLE, SECONDS_PER_HOUR, GroupCells, Scan
 from tformance.core.metrics.median_difference import RankedSample, band
 from tformance.core.metrics.selection import (
     INT_MARK,
     LIMIT_MARK,
     OFFSET_MARK,
     TEXT_MARK,
+    Params,
     Statements,
     count_if,
     created_time,
@@ -32,7 +33,7 @@ from tformance.core.metrics.types import SIZE_BUCKETS, Distribution
 from tformance.core.store.models import PullRequest, db_proxy
 
 
-def from_indexes(queries: Statements, groups: list[tuple[str, Any, Group, Sequence[int]]], result: Scan) -> None:
+def from_indexes(queries: Statements, groups: list[GroupCells], result: Scan) -> None:
     """Percentiles and series by walking the ordered indexes (many PRs selected)."""
     pr = PullRequest
     for name, column, counted, scale in METRICS:
@@ -61,7 +62,7 @@ class Ranks:
     def __init__(self, column: pw.Field, queries: Statements) -> None:
         self.column = column
         self.queries = queries
-        self._statements: dict[tuple[str, bool], tuple[str, list, int | None, int, int]] = {}
+        self._statements: dict[tuple[str, bool], tuple[str, Params, int | None, int, int]] = {}
 
     def distribution(self, kind: str, key: Any, count: int, scale: float | None) -> Distribution:
         """Median and p90 (divided by ``scale``) of the column's ``count`` values in a group."""
@@ -72,7 +73,7 @@ class Ranks:
             return Distribution(count, median, p90)
         return Distribution(count, median / scale, p90 / scale)
 
-    def values(self, kind: str, key: Any, offset: int, descending: bool, limit: int = 2) -> list[Any]:
+    def values(self, kind: str, key: Any, offset: int, descending: bool, limit: int = 2) -> list[float]:
         """Up to ``limit`` values of the group, from ``offset`` in ascending (or descending) order."""
         sql, params, group_slot, offset_slot, limit_slot = self._statement(kind, descending)
         params = list(params)
@@ -98,7 +99,7 @@ class Ranks:
             return None
         return lowest + (highest - lowest) * (rank - low)
 
-    def _statement(self, kind: str, descending: bool) -> tuple[str, list, int | None, int, int]:
+    def _statement(self, kind: str, descending: bool) -> tuple[str, Params, int | None, int, int]:
         statement = self._statements.get((kind, descending))
         if statement is None:
             sql, params = self.queries.sql(
@@ -117,7 +118,8 @@ class Ranks:
         pr, column = PullRequest, self.column
         where = [*conditions, column.is_null(False)]
         order = [column]
-        group = {"repo": pr.repo, "author": pr.author_login, "month": pr.merged_month}.get(kind)
+        groups: dict[str, pw.Field[Any]] = {"repo": pr.repo, "author": pr.author_login, "month": pr.merged_month}
+        group = groups.get(kind)
         mark = TEXT_MARK if kind == "author" else INT_MARK
         if group is not None and not self.queries.filtered:
             # From the group's first (or last) row on, in (group, value) order: the offset is

@@ -104,6 +104,10 @@ def walk_conditions(
     return conditions
 
 
+Row = tuple[Any, ...]  # one row of a statement's result
+Params = list[Any]  # a statement's parameters, stand-ins included
+
+
 class Statements:
     """The statements of one report, each written by Peewee once per filter and then reused.
 
@@ -112,10 +116,10 @@ class Statements:
     parameters are kept, per dialect and filter (never the results).
     """
 
-    _cache: ClassVar[dict[tuple, tuple[str, list]]] = {}
+    _cache: ClassVar[dict[Hashable, tuple[str, Params]]] = {}
     _CACHE_SIZE = 2_000
 
-    def __init__(self, seek: list[pw.Expression], walk: list[pw.Expression], key: tuple) -> None:
+    def __init__(self, seek: list[pw.Expression], walk: list[pw.Expression], key: tuple[Hashable, ...]) -> None:
         self.seek, self.walk = seek, walk  # the filter, in index-seekable and walking forms
         self.key = (type(db_proxy.obj), key)  # the SQL depends on the dialect, not the file
 
@@ -125,7 +129,7 @@ class Statements:
 
     def sql(
         self, name: Hashable, build: Callable[[list[pw.Expression]], pw.Query], *, walk: bool = False
-    ) -> tuple[str, list]:
+    ) -> tuple[str, Params]:
         """The SQL and parameters of ``build(conditions)``, the query called ``name``."""
         key = (self.key, name, walk)
         cached = self._cache.get(key)
@@ -137,12 +141,13 @@ class Statements:
 
     def rows(
         self, name: Hashable, build: Callable[[list[pw.Expression]], pw.Query], *, walk: bool = False
-    ) -> list[tuple]:
+    ) -> list[Row]:
         sql, params = self.sql(name, build, walk=walk)
-        return db_proxy.obj.execute_sql(sql, params).fetchall()
+        rows: list[Row] = db_proxy.obj.execute_sql(sql, params).fetchall()
+        return rows
 
 
-def slot(params: list, mark: Any) -> int:
+def slot(params: Params, mark: Any) -> int:
     slots = [index for index, value in enumerate(params) if type(value) is type(mark) and value == mark]
     if len(slots) != 1:
         raise AssertionError(f"expected one stand-in {mark!r} in the statement's parameters, found {len(slots)}")

@@ -7,21 +7,18 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import accumulate, chain, compress, pairwise, repeat
 from operator import floordiv, is_not, itemgetter
-from typing import Any
 
 import peewee as pw
 
 from tformance.core.detection.verdict import ai_verdict
-from tformance.core.metrics.cells import AI, HUMAN, METRICS, SECONDS_PER_HOUR, Group, Scan, cell_keys
+from tformance.core.metrics.cells import AI, HUMAN, METRICS, SECONDS_PER_HOUR, GroupCells, Scan, cell_keys
 from tformance.core.metrics.median_difference import RankedSample
-from tformance.core.metrics.selection import Statements, created_time, month_text, with_conditions
+from tformance.core.metrics.selection import Row, Statements, created_time, month_text, with_conditions
 from tformance.core.metrics.types import SIZE_BUCKETS, Distribution, percentile
 from tformance.core.store.models import PullRequest
 
 
-def from_values(
-    queries: Statements, cells: list[tuple], groups: list[tuple[str, Any, Group, Sequence[int]]], result: Scan
-) -> None:
+def from_values(queries: Statements, cells: list[Row], groups: list[GroupCells], result: Scan) -> None:
     """Percentiles and series from the selected PRs' values, sorted here (few PRs selected).
 
     The values come in the cells' order, so each cell is the next ``prs`` rows.
@@ -86,7 +83,7 @@ def from_values(
     result.last_created = created_time(queries.walk, max(created_days), pw.fn.MAX)
 
 
-def sorted_distribution(ordered: list, scale: float | None) -> Distribution:
+def sorted_distribution(ordered: Sequence[float], scale: float | None) -> Distribution:
     """As ``types.distribution`` over already sorted values."""
     median, p90 = percentile(ordered, 50), percentile(ordered, 90)
     if scale is None or median is None or p90 is None:

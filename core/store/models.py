@@ -26,10 +26,10 @@ class UTCDateTimeField(pw.DateTimeField):
     def db_value(self, value: Any) -> Any:
         if isinstance(value, datetime) and value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return super().db_value(value)
+        return super().db_value(value)  # type: ignore[no-untyped-call]  # untyped in peewee's stubs
 
     def python_value(self, value: Any) -> Any:
-        value = super().python_value(value)
+        value = super().python_value(value)  # type: ignore[no-untyped-call]  # untyped in peewee's stubs
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
@@ -74,6 +74,7 @@ class EnrichmentStatus:
 class Repository(BaseModel):
     """A tracked repository and the state its sync needs to resume."""
 
+    id = pw.AutoField()
     full_name = pw.CharField(unique=True)  # OWNER/NAME as GitHub spells it
     owner = pw.CharField()
     name = pw.CharField()
@@ -104,6 +105,7 @@ class Repository(BaseModel):
 
 
 class PullRequest(BaseModel):
+    id = pw.AutoField()
     repo = pw.ForeignKeyField(Repository, backref="pull_requests", on_delete="CASCADE")
     number = pw.IntegerField()
     github_id = pw.CharField(index=True)  # GitHub's node id: finds a renamed repository's PRs
@@ -313,6 +315,7 @@ def _seconds(start: datetime | None, end: datetime | None) -> float | None:
 
 
 class Review(BaseModel):
+    id = pw.AutoField()
     pull_request = pw.ForeignKeyField(PullRequest, backref="reviews", on_delete="CASCADE")
     github_id = pw.CharField(unique=True)
     author_login = pw.CharField(null=True)
@@ -322,6 +325,7 @@ class Review(BaseModel):
 
 
 class Commit(BaseModel):
+    id = pw.AutoField()
     pull_request = pw.ForeignKeyField(PullRequest, backref="commits", on_delete="CASCADE")
     oid = pw.CharField()
     message = pw.TextField(default="")
@@ -346,6 +350,7 @@ class SyncSlice(BaseModel):
     search disagreed with its count). The rows go once the repository's backfill is complete.
     """
 
+    id = pw.AutoField()
     repository = pw.ForeignKeyField(Repository, backref="slices", on_delete="CASCADE")
     start = UTCDateTimeField()  # created at or after
     end = UTCDateTimeField(null=True)  # created before (None: up to now)
