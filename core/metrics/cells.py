@@ -73,7 +73,7 @@ class Scan:
 # A group of PRs with where it comes from: (kind of group, its key, the group, the indexes of its cells).
 GroupCells = tuple[str, Any, "Group", Sequence[int]]
 
-# Q1's columns after the cell keys, in order; summed into Group fields of the same names.
+# ``cells_query``'s columns after the cell keys, in order; summed into Group fields of the same names.
 _SUMS = (
     "prs",
     "merged",
