@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from textual.message import Message
 
+from tests.factories import pr_record
 from tests.snapshot_apps.support import app_for, services_for
 from tests.sync_helpers import TODAY, expected_in_range, make_fake, run_sync
 from tests.tui.test_flow import wait_for_screen
@@ -125,28 +126,15 @@ def page_of_records(count: int) -> list[PullRequestRecord]:
 
     start = start_of_day_utc(base) - timedelta(days=30)
     return [
-        PullRequestRecord(
-            github_id=f"PR_{number}",
-            number=number,
-            url=f"https://github.com/acme/api/pull/{number}",
+        pr_record(
+            number,
             title=f"Change {number}",
-            body="",
-            author_login="ana",
-            author_is_bot=False,
-            state="MERGED",
-            is_draft=False,
-            created_at=start + timedelta(hours=number),
-            updated_at=start + timedelta(hours=number + 5),
-            merged_at=start + timedelta(hours=number + 5),
-            closed_at=start + timedelta(hours=number + 5),
+            author="ana",
+            created=start + timedelta(hours=number),
+            merged_after=timedelta(hours=5),
             additions=number,
-            deletions=1,
-            changed_files=1,
             labels=("backend",),
             head_ref=f"change-{number}",
-            base_ref="main",
-            commit_count=2,
-            review_count=1,
             reviews=(ReviewRecord(f"R_{number}", "bo", False, "APPROVED", start + timedelta(hours=number + 1)),),
             commits=tuple(
                 CommitRecord(f"{number:038x}{index:02x}", f"Step {index}", start, "Ana", "ana@x", "ana")

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from playhouse.migrate import SchemaMigrator, migrate
 
-from tests.core.metrics.test_report import NOW, seed_random_team, seed_team
+from tests.factories import NOW, seed_random_team, seed_team
 from tformance.core.metrics import queries as metrics_queries
 from tformance.core.metrics.report import ReportFilter, compute_report
 from tformance.core.store import database as database_module
