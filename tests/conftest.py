@@ -62,6 +62,18 @@ def github_schema():
     return schema
 
 
+@pytest.fixture(scope="module")
+def server():
+    """The demo organisation's fake GitHub served over HTTP on loopback, shared by a test module."""
+    from tests.sync_helpers import make_fake
+    from tformance.fakes.github_server import serve_in_thread
+
+    fake = make_fake()
+    url, stop = serve_in_thread(fake)
+    yield fake, url
+    stop()
+
+
 @pytest.fixture
 def served_fake():
     """The demo organisation's fake GitHub served over HTTP on loopback, for CLI subprocesses."""

@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 from playhouse.migrate import SchemaMigrator, migrate
 
-from tests.cli.test_sync import DOCS, tformance
+from tests.cli_support import tformance
 from tests.factories import NOW, REPO, pr_record
-from tests.sync_helpers import make_fake
+from tests.sync_helpers import DOCS, make_fake
 from tformance.cli import main
 from tformance.core.detection.detector import RULES_VERSION
 from tformance.core.detection.rescan import rescan_at_sync_start, rescan_signatures
