@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from tformance.core.dates import calculate_sync_date_range, start_of_day_utc, utc_now
+from tformance.core.events import SyncFinished
 from tformance.core.github.client import GitHubClient
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.core.sync.service import SyncService
@@ -58,7 +60,9 @@ async def no_sleep(_seconds: float) -> None:
     """Waits are asserted through events, not by sleeping in tests."""
 
 
-def client(fake: FakeGitHub, *, token: str = DEMO_TOKEN, sleeps: list | None = None, **kwargs) -> GitHubClient:
+def client(
+    fake: FakeGitHub, *, token: str = DEMO_TOKEN, sleeps: list[float] | None = None, **kwargs: Any
+) -> GitHubClient:
     async def record_sleep(seconds: float) -> None:
         if sleeps is not None:
             sleeps.append(seconds)
@@ -66,7 +70,9 @@ def client(fake: FakeGitHub, *, token: str = DEMO_TOKEN, sleeps: list | None = N
     return GitHubClient(token, transport=fake.transport(), sleep=record_sleep, backoff_base=0.01, **kwargs)
 
 
-async def run_sync(fake: FakeGitHub, repos: list[str], *, months: int = 12, events: list | None = None, **kwargs):
+async def run_sync(
+    fake: FakeGitHub, repos: list[str], *, months: int = 12, events: list[Any] | None = None, **kwargs: Any
+) -> SyncFinished:
     sink = events.append if events is not None else (lambda event: None)
     db = DatabaseThread()
     try:
@@ -88,7 +94,7 @@ def cli_env(github_url: str, groq_url: str | None = None, **extra: str) -> dict[
 
 
 @contextmanager
-def lock_held_by_another_process(database) -> Iterator[subprocess.Popen]:
+def lock_held_by_another_process(database: object) -> Iterator[subprocess.Popen[str]]:
     """Another process holds this database's sync lock (as a running sync would) until the block ends."""
     script = (
         "import sys, time\nfrom tformance.core.store.sync_lock import SyncLock\n"

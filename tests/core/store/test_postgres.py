@@ -21,7 +21,7 @@ from textual.message import Message
 from tests.factories import pr_record
 from tests.snapshot_apps.support import app_for, services_for
 from tests.sync_helpers import DOCS, TODAY, awkward_fake, expected_in_range, make_fake, run_sync
-from tests.tui.test_flow import wait_for_screen
+from tests.tui_support import wait_for_screen
 from tformance.cli import main
 from tformance.core.github.records import CommitRecord, PullRequestRecord, ReviewRecord
 from tformance.core.store.database import close_database, open_database
