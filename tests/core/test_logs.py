@@ -100,8 +100,8 @@ def test_verbose_sync_logs_requests_to_stderr_and_the_file(server, tmp_path) -> 
 
 
 def test_the_token_in_use_is_scrubbed_whatever_its_shape() -> None:
-    from tformance.core.services import Services
     from tformance.core.settings import Settings
+    from tformance.core.workspace import Services
 
     odd = "enterprise-token-0123456789"  # an old GHES token has no ghp_ prefix
     assert Services(Settings(github_token=odd)).initial_token() == odd

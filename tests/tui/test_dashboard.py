@@ -11,9 +11,9 @@ from tests.snapshot_apps.support import GOOD_TOKEN, app_for, copy_database, fake
 from tests.tui_support import open_dashboard, palette_titles, screen_text
 from tformance.core import paths
 from tformance.core.github.token_store import save_token
-from tformance.core.services import DEMO_LATENCY_PER_PR
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import PullRequest
+from tformance.fakes.demo import DEMO_LATENCY_PER_PR
 from tformance.tui import commands
 from tformance.tui.screens.dashboard import DashboardScreen
 from tformance.tui.screens.pr_detail import PullRequestScreen
