@@ -16,12 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from tformance.core.services import build_services
 from tformance.core.settings import Settings, demo_settings
 from tformance.tui.app import make_app
 from tformance.tui.messages import StartSync
 from tformance.tui.screens.dashboard import DashboardScreen
 from tformance.tui.screens.repo_picker import RepoPickerScreen
+from tformance.wiring import build_services
 
 
 async def one_run(speed: float) -> tuple[float, float]:

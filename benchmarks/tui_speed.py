@@ -37,7 +37,7 @@ started = time.perf_counter()
 import tempfile
 from pathlib import Path
 from tformance.core.settings import Settings
-from tformance.core.services import build_services
+from tformance.wiring import build_services
 from tformance.tui.app import make_app
 from tformance.tui.screens.start import StartScreen
 

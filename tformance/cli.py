@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except TformanceError as error:
-        from tformance.core.store.sync_lock import SyncLocked
+        from tformance.core.workspace import SyncLocked
 
         print(f"tformance: {error}", file=sys.stderr)
         return EXIT_USAGE if isinstance(error, SyncLocked) else EXIT_FAILED
@@ -194,7 +194,7 @@ def _database_failure(error: Exception) -> DatabaseError | None:
 
     if not isinstance(error, peewee.PeeweeException | sqlite3.Error):
         return None
-    from tformance.core.store.database import database_failure
+    from tformance.core.workspace import database_failure
 
     return database_failure(error)
 

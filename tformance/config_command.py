@@ -7,10 +7,10 @@ from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
 
 from tformance.core import paths
-from tformance.core.services import build_services
 from tformance.core.settings import Settings
 
 from .cli import EXIT_OK
+from .wiring import local_workspace
 
 # (label, Settings field) in the order people look for them.
 SHOWN = (
@@ -31,7 +31,7 @@ def run_config(args: argparse.Namespace, out: TextIO) -> int:
     settings = Settings.load(host=args.host, overrides={"database": args.db})
     rows = [(label, _shown(getattr(settings, name)), settings.sources.get(name, "default")) for label, name in SHOWN]
     rows[-1] = ("database", without_password(settings.database_location()), rows[-1][2])
-    found = build_services(settings).find_token()
+    found = local_workspace(settings).find_token()
     how = found.description if found else "run `gh auth login`, or set GITHUB_TOKEN or GH_TOKEN"
     rows.append(("github_token", "found" if found else "none", how))
     rows.append(("groq_api_key", "set" if settings.groq_api_key else "not set", "environment (GROQ_API_KEY)"))

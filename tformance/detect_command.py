@@ -6,12 +6,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from tformance.core.detection.detector import (
-    CommitText,
-    PullRequestText,
-    detect_ai,
-    detection_to_json,
-)
+from tformance.core.workspace import CommitText, PullRequestText, Workspace
 
 
 def run(stdin: TextIO, stdout: TextIO, stderr: TextIO | None = None) -> int:
@@ -35,7 +30,7 @@ def run(stdin: TextIO, stdout: TextIO, stderr: TextIO | None = None) -> int:
             errors.append(problem)
             _write(stdout, {"error": problem})
             continue
-        _write(stdout, detection_to_json(detect_ai(pr_from_json(record))))
+        _write(stdout, Workspace.detect(pr_from_json(record)))
     stdout.flush()
     if not errors:
         return 0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import errno
-import json
 import os
 import shutil
 import sys
@@ -16,34 +16,33 @@ from pathlib import Path
 from typing import TextIO
 
 from tformance.core.errors import TformanceError
-from tformance.core.metrics.report import ReportFilter, compute_report, list_prs
-from tformance.core.reports.anonymize import Anonymizer
-from tformance.core.reports.csv_export import render_csv
-from tformance.core.reports.html_page import render_html
-from tformance.core.reports.json_export import report_to_json
-from tformance.core.reports.text import render_text
+from tformance.core.metrics.types import ReportFilter
 from tformance.core.settings import Settings
-from tformance.core.store.database import database_errors, open_database
-from tformance.core.store.models import Repository
+from tformance.core.workspace import Workspace
 
 from .cli import EXIT_OK, UsageError
+from .wiring import local_workspace
 
 
 def run_report(args: argparse.Namespace) -> int:
     settings = Settings.load(overrides={"database": args.db}).with_(demo=args.demo)
     filters = ReportFilter(repo=args.repo, since=_parse_date(args.since), include_bots=args.include_bots)
-    open_database(settings.database_location())
-    with database_errors():
-        if args.repo:
-            _check_tracked(args.repo)
-        anonymizer = Anonymizer.from_database() if args.anonymize else None
-        if not args.output:
-            _write(args.format, filters, anonymizer, sys.stdout)
-            return EXIT_OK
-        with _output_file(Path(args.output)) as out:
-            _write(args.format, filters, anonymizer, out)
-    print(f"wrote {args.output}", file=sys.stderr)
+    workspace = local_workspace(settings)
+    asyncio.run(_report(workspace, args, filters))
+    if args.output:
+        print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+async def _report(workspace: Workspace, args: argparse.Namespace, filters: ReportFilter) -> None:
+    async with workspace:
+        if args.repo:
+            _check_tracked(args.repo, await workspace.tracked_names())
+        if not args.output:
+            await _write(workspace, args.format, filters, args.anonymize, sys.stdout)
+            return
+        with _output_file(Path(args.output)) as out:
+            await _write(workspace, args.format, filters, args.anonymize, out)
 
 
 @contextmanager
@@ -79,29 +78,13 @@ def _umask() -> int:
     return mask
 
 
-def _write(fmt: str, filters: ReportFilter, anonymizer: Anonymizer | None, out: TextIO) -> None:
-    if fmt == "csv":
-        render_csv(filters, out, anonymizer=anonymizer)
-        return
-    report = compute_report(filters)
-    if anonymizer is not None:
-        report = anonymizer.report(report)
-    if fmt == "json":
-        json.dump(report_to_json(report), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    elif fmt == "html":
-        prs = list_prs(filters)
-        if anonymizer is not None:
-            prs = (anonymizer.pr(row) for row in prs)
-        out.write(render_html(report, prs))
-    else:
-        width = shutil.get_terminal_size((100, 24)).columns if out is sys.stdout else 100
-        out.write(render_text(report, console_width=min(width, 140)))
+async def _write(workspace: Workspace, fmt: str, filters: ReportFilter, anonymize: bool, out: TextIO) -> None:
+    width = shutil.get_terminal_size((100, 24)).columns if out is sys.stdout else 100
+    await workspace.write_report(fmt, out, filters, anonymize=anonymize, width=min(width, 140))
 
 
-def _check_tracked(repo: str) -> None:
+def _check_tracked(repo: str, names: list[str]) -> None:
     """Refuse a ``--repo`` the database does not track, naming the ones it does."""
-    names = [row.full_name for row in Repository.select(Repository.full_name).order_by(Repository.full_name)]
     if repo.strip().lower() in (name.lower() for name in names):
         return
     tracked = f"tracked: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''}" if names else "none tracked yet"

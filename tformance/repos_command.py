@@ -7,6 +7,7 @@ Removing deletes the repository's PRs with their reviews and commits, after a co
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 from rich.console import Console
@@ -14,21 +15,18 @@ from rich.table import Table
 from rich.text import Text
 
 from tformance.core.settings import Settings
-from tformance.core.store.database import database_errors, open_database
-from tformance.core.store.pr_store import remove_repository, tracked_repositories
-from tformance.core.store.sync_lock import SyncLock
+from tformance.core.workspace import TrackedRepo, Workspace
 
 from .cli import EXIT_OK, EXIT_USAGE, UsageError
+from .wiring import local_workspace
 
 
 def run_repos(args: argparse.Namespace) -> int:
     settings = Settings.load(overrides={"database": args.db}).with_(demo=args.demo)
-    location = settings.database_location()
+    workspace = local_workspace(settings)
     if getattr(args, "action", None) == "remove":
-        return _remove(location, args.name, yes=args.yes)
-    open_database(location)
-    with database_errors():
-        repos = tracked_repositories()
+        return _remove(workspace, args.name, yes=args.yes)
+    repos = asyncio.run(_tracked(workspace))
     console = Console()
     if not repos:
         console.print(Text("No repositories are tracked yet: `tformance sync --repo OWNER/NAME` adds one."))
@@ -46,20 +44,31 @@ def run_repos(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _remove(location: str, name: str, *, yes: bool) -> int:
-    with SyncLock(location):  # never delete under a running sync
-        open_database(location)
-        with database_errors():
-            tracked = {repo.full_name.lower(): repo for repo in tracked_repositories()}
-            repo = tracked.get(name.lower())
-            if repo is None:
-                raise UsageError(f"{name} is not tracked (see `tformance repos`)")
-            if not yes and not _confirmed(f"Untrack {repo.full_name} and delete its {repo.prs:,} PRs? [y/N] "):
-                print("tformance: nothing removed", file=sys.stderr)
-                return EXIT_USAGE
-            deleted = remove_repository(repo.full_name) or 0
-    print(f"removed {repo.full_name}: {deleted:,} PRs deleted")
+async def _tracked(workspace: Workspace) -> list[TrackedRepo]:
+    async with workspace:
+        return await workspace.tracked_repositories()
+
+
+def _remove(workspace: Workspace, name: str, *, yes: bool) -> int:
+    with workspace.sync_lock():  # never delete under a running sync
+        removed = asyncio.run(_remove_tracked(workspace, name, yes=yes))
+    if removed is None:
+        return EXIT_USAGE
+    print(f"removed {removed[0]}: {removed[1]:,} PRs deleted")
     return EXIT_OK
+
+
+async def _remove_tracked(workspace: Workspace, name: str, *, yes: bool) -> tuple[str, int] | None:
+    """Ask, then remove: the repository's name as tracked and the PRs deleted; None if not confirmed."""
+    async with workspace:
+        tracked = {repo.full_name.lower(): repo for repo in await workspace.tracked_repositories()}
+        repo = tracked.get(name.lower())
+        if repo is None:
+            raise UsageError(f"{name} is not tracked (see `tformance repos`)")
+        if not yes and not _confirmed(f"Untrack {repo.full_name} and delete its {repo.prs:,} PRs? [y/N] "):
+            print("tformance: nothing removed", file=sys.stderr)
+            return None
+        return repo.full_name, await workspace.remove_repository(repo.full_name) or 0
 
 
 def _confirmed(question: str) -> bool:

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 
-from tformance.core.detection.detector import RULES_VERSION
-from tformance.core.detection.rescan import rescan_signatures
 from tformance.core.settings import Settings
-from tformance.core.store.database import open_database
+from tformance.core.workspace import RescanResult, Workspace
 
 from .cli import EXIT_OK
+from .wiring import local_workspace
 
 
 def run_rescan(args: argparse.Namespace) -> int:
     """Re-evaluate the stored PRs from their stored text (no GitHub call) and say what changed."""
     settings = Settings.load(overrides={"database": args.db}).with_(demo=args.demo)
-    open_database(settings.database_location())
-    result = rescan_signatures(every_pr=args.all)
+    result = asyncio.run(_rescan(local_workspace(settings), every_pr=args.all))
     print(
-        f"Re-evaluated {result.rescanned:,} PRs with detection rules {RULES_VERSION}: "
+        f"Re-evaluated {result.rescanned:,} PRs with detection rules {Workspace.rules_version}: "
         f"{result.verdicts_changed:,} changed verdict, {result.tools_changed:,} changed tools."
     )
     return EXIT_OK
+
+
+async def _rescan(workspace: Workspace, *, every_pr: bool) -> RescanResult:
+    async with workspace:
+        return await workspace.rescan(every_pr=every_pr)

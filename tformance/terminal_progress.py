@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -19,8 +21,7 @@ from tformance.core.events import (
     SyncFinished,
     SyncStarted,
 )
-from tformance.core.llm.cost import format_cost
-from tformance.core.sync.estimate import Pace, estimate, rough_duration
+from tformance.core.workspace import Estimate, format_cost, rough_duration
 
 OVERALL = "__overall__"
 ENRICHMENT = "__enrichment__"
@@ -42,9 +43,9 @@ def describe_stage(event: RepoProgress) -> str:
 class TerminalProgress:
     """An ``EventSink`` drawing rich progress bars. Text from GitHub is never read as markup."""
 
-    def __init__(self, console: Console, pace: Pace | None = None) -> None:
+    def __init__(self, console: Console, estimate: Callable[[Iterable[int | None]], Estimate] | None = None) -> None:
         self.console = console
-        self.pace = pace or Pace()  # for the sync's estimate: the services' (``Services.pace``)
+        self.estimate = estimate  # the sync's estimate: ``Workspace.estimate``, at the pace it runs
         self.progress = Progress(
             TextColumn("{task.description}", markup=False),
             BarColumn(),
@@ -55,24 +56,33 @@ class TerminalProgress:
             transient=False,
         )
         self._tasks: dict[str, TaskID] = {}
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self.progress.start()
+
+    def stop(self) -> None:
+        if self._started:
+            self._started = False
+            self.progress.stop()
 
     def __enter__(self) -> TerminalProgress:
-        self.progress.start()
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        self.stop()
 
     def __call__(self, event: SyncEvent) -> None:
         if isinstance(event, SyncStarted):
-            planned = estimate((plan.prs_to_fetch for plan in event.plans), self.pace)
             left = "" if event.rate_limit_remaining is None else f", {event.rate_limit_remaining} left"
-            self.console.print(
-                Text(
-                    f"{len(event.plans)} repositories, {event.total_prs} PRs to fetch: "
-                    f"about {planned.api_points} API points{left}, {rough_duration(planned.seconds)}"
-                )
-            )
+            line = f"{len(event.plans)} repositories, {event.total_prs} PRs to fetch"
+            if self.estimate is not None:
+                planned = self.estimate(plan.prs_to_fetch for plan in event.plans)
+                line += f": about {planned.api_points} API points{left}, {rough_duration(planned.seconds)}"
+            self.console.print(Text(line))
             self._tasks[OVERALL] = self.progress.add_task("overall", total=event.total_prs or 1, status="")
             width = max((len(plan.repo) for plan in event.plans), default=0)
             for plan in event.plans:
@@ -80,11 +90,11 @@ class TerminalProgress:
                     plan.repo.ljust(width), total=plan.prs_to_fetch or 1, status="waiting"
                 )
         elif isinstance(event, RepoProgress) and event.repo in self._tasks:
-            done = event.stage in (Stage.DONE,)
+            finished = event.stage in (Stage.DONE,)
             total = max(event.total, 1)
             self.progress.update(
                 self._tasks[event.repo],
-                completed=total if done else event.fetched,
+                completed=total if finished else event.fetched,
                 total=total,
                 status=describe_stage(event),
             )

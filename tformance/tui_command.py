@@ -7,8 +7,9 @@ import contextlib
 from pathlib import Path
 
 from tformance.core import paths
-from tformance.core.services import build_services
 from tformance.core.settings import Settings, demo_settings
+
+from .wiring import build_services
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -27,9 +27,9 @@ from tformance.core.dates import utc_now
 from tformance.core.errors import DatabaseError, SettingsError
 from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice
 from tformance.core.github.client import TokenInfo
-from tformance.core.services import Services
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.pr_store import DatabaseThread
+from tformance.core.workspace import Services
 
 from . import store_queries
 from .commands import TformanceCommands
@@ -281,7 +281,7 @@ class TformanceApp(App[None]):
 
     def set_demo_speed(self, speed: float) -> None:
         """Change the pace of the demo's fake GitHub, even during a sync."""
-        if self.services.demo_fake is None:
+        if self.services.demo_backend is None:
             return
         self.demo_speed = speed
         self.services.set_demo_speed(speed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tformance.core.services import Services
+from tformance.core.workspace import Services
 
 if TYPE_CHECKING:
     from tformance.core.llm.client import LLMClient

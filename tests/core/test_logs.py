@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.cli.test_sync import DOCS, server, tformance  # noqa: F401 (the fake GitHub server fixture)
+from tests.cli_support import tformance
+from tests.sync_helpers import DOCS
 from tformance.core import logs, paths
 from tformance.core.logs import REDACTED, configure_logging, redact
 
@@ -99,8 +100,8 @@ def test_verbose_sync_logs_requests_to_stderr_and_the_file(server, tmp_path) -> 
 
 
 def test_the_token_in_use_is_scrubbed_whatever_its_shape() -> None:
-    from tformance.core.services import Services
     from tformance.core.settings import Settings
+    from tformance.core.workspace import Services
 
     odd = "enterprise-token-0123456789"  # an old GHES token has no ghp_ prefix
     assert Services(Settings(github_token=odd)).initial_token() == odd

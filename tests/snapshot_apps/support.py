@@ -9,13 +9,14 @@ from pathlib import Path
 
 from tformance.core.enrichment.enricher import Enricher
 from tformance.core.llm.client import LLMClient
-from tformance.core.services import Services
 from tformance.core.settings import DEFAULT_LLM_MODEL, Settings
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import EnrichmentStatus, PullRequest, Repository
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.core.sync.service import SyncService
+from tformance.core.workspace import Services
 from tformance.fakes import DEMO_TOKEN, DemoOrg, FakeGitHub, build_demo_org
+from tformance.fakes.demo import demo_services
 from tformance.fakes.groq_fake import FakeGroq
 from tformance.tui.app import TformanceApp, make_app
 from tformance.tui.enrichment import LLMFactory
@@ -40,14 +41,9 @@ def services_for(
 ) -> Services:
     """Services wired to ``fake``: demo mode uses the demo token; otherwise ``env_token`` plays GITHUB_TOKEN."""
     settings = Settings(database=str(database), demo=demo, github_token=env_token, history_months=months)
-    return Services(
-        settings,
-        transport=fake.transport(),
-        demo_fake=fake if demo else None,
-        today=TODAY,
-        backoff_base=0.01,
-        _token=DEMO_TOKEN if demo else None,
-    )
+    if demo:
+        return demo_services(settings, fake, today=TODAY, backoff_base=0.01)
+    return Services(settings, transport=fake.transport(), today=TODAY, backoff_base=0.01)
 
 
 def no_llm() -> LLMClient | None:

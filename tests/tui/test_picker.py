@@ -126,8 +126,8 @@ async def test_the_picker_and_the_cli_dry_run_give_the_same_estimate(tmp_path: P
     import subprocess
     import sys
 
-    from tformance.core.services import build_services
     from tformance.core.settings import Settings, demo_settings
+    from tformance.wiring import build_services
 
     env = {key: value for key, value in os.environ.items() if key not in {"GITHUB_TOKEN", "TFORMANCE_PAGE_SIZE"}}
     dry = subprocess.run(

@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 
-from tformance.core.detection.tools import display_name
 from tformance.core.metrics.report import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
 from tformance.core.reports.wording import bots_note, describe_cycle_difference
+from tformance.core.workspace import display_name
 
 from ..formatting import ago, count, hours, percent, plural
 from ..messages import ReportLoaded, ShowRepoPicker, StartSync

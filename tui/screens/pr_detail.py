@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from tformance.core.detection.tools import display_name
 from tformance.core.detection.verdict import LLM, ai_tools, ai_verdict, ai_verdict_source
+from tformance.core.workspace import display_name
 
 from ..browser import open_in_browser
 from ..formatting import count, plural

@@ -10,9 +10,9 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from tformance.core.detection.tools import display_name
 from tformance.core.metrics.report import AIComparison, MonthAIShare, TeamReport, ToolCount
 from tformance.core.reports.wording import describe_cycle_difference
+from tformance.core.workspace import display_name
 
 from ..formatting import count, percent, sparkline
 from ..safe_text import clean

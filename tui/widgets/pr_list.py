@@ -19,8 +19,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from tformance.core.detection.tools import display_name
 from tformance.core.metrics.report import PRRow
+from tformance.core.workspace import display_name
 
 from ..formatting import count, plural
 from ..safe_text import clean

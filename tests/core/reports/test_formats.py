@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.core.metrics.test_report import NOW, T0, add_pr, add_repo, seed_comparison, seed_team
+from tests.factories import NOW, T0, add_pr, add_repo, seed_comparison, seed_team
 from tformance.core.metrics.report import ReportFilter, compute_report, list_prs
 from tformance.core.reports.anonymize import Anonymizer
 from tformance.core.reports.csv_export import CSV_COLUMNS, render_csv

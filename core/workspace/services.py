@@ -1,8 +1,8 @@
-"""The services an app or command talks to, built in one place and injected.
+"""The services a workspace talks to, built in one place and injected: the seam for transports.
 
-Production, ``--demo`` and the tests all go through this same door: only the GitHub transport
-(and later the LLM endpoint) differ. In demo mode GitHub is the local fake serving the demo
-organisation in-process, so the demo exercises the real client, sync and storage code.
+Production, ``--demo`` and the tests all go through this same door: only the GitHub transport and
+the LLM endpoint differ. The demo's stand-ins are wired in ``tformance.fakes.demo`` and reach the
+engine only through the :class:`DemoBackend` protocol, so nothing here imports a fake.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
-from tformance.core.dates import utc_now
 from tformance.core.github.client import GitHubClient, WaitNotice
 from tformance.core.github.governor import GitHubGovernor
 from tformance.core.github.token_sources import FoundToken, find_token
@@ -27,22 +26,33 @@ if TYPE_CHECKING:
     from tformance.core.store.pr_store import DatabaseThread
     from tformance.core.sync.service import SyncService
 
-# The demo's pace at --demo-speed 1: watched, not waited for. Its pages of 20 PRs are sliced and
-# fetched in parallel as against GitHub, and at this pace the sync takes about 13 s in all
-# (``python benchmarks/demo_pace.py``; figures in the README).
-DEMO_LATENCY_PER_REQUEST = 0.6
-DEMO_LATENCY_PER_PR = 0.12
+
+class DemoBackend(Protocol):
+    """What the demo wiring hands the engine: an offline GitHub whose pace can change mid-sync,
+    the token it accepts, the repositories of its organisation, and an offline LLM."""
+
+    @property
+    def token(self) -> str: ...
+
+    def pace(self) -> tuple[float, float]:
+        """Seconds per request and per PR, at the current speed."""
+        ...
+
+    def set_speed(self, speed: float) -> None: ...
+
+    def repositories(self) -> list[str]: ...
+
+    def llm(self, speed: float) -> LLMClient: ...
 
 
 @dataclass
 class Services:
     settings: Settings
     transport: httpx.AsyncBaseTransport | None = None
-    demo_fake: Any = None  # the FakeGitHub behind --demo, for tests and the demo's own controls
+    demo_backend: DemoBackend | None = None  # the offline GitHub and LLM behind --demo
     today: date | None = None
     backoff_base: float = 1.0
     demo_speed: float = 1.0
-    _token: str | None = field(default=None, repr=False)
     _governors: dict[int, GitHubGovernor] = field(default_factory=dict, repr=False)
 
     @property
@@ -57,8 +67,8 @@ class Services:
     def find_token(self) -> FoundToken | None:
         """The demo's token, else the first of ``GITHUB_TOKEN``, ``GH_TOKEN``, ``gh auth token``
         (for the configured host) and the remembered token; each says where it came from."""
-        if self._token:
-            return FoundToken(self._token, "demo")
+        if self.demo_backend is not None:
+            return FoundToken(self.demo_backend.token, "demo")
         if self.settings.github_token:
             found: FoundToken | None = FoundToken(self.settings.github_token, "GITHUB_TOKEN")
         else:
@@ -104,56 +114,29 @@ class Services:
         )
 
     def llm(self, speed: float | None = None) -> LLMClient | None:
-        """The LLM client: Groq from ``GROQ_API_KEY`` (None without a key), or in the demo the
-        local fake Groq at the demo's pace. Nothing connects until the first request."""
-        if self.demo:
-            from tformance.fakes.groq_fake import build_demo_llm
-
-            llm, _fake = build_demo_llm(speed or self.demo_speed)
-            return llm
+        """The LLM client: Groq from ``GROQ_API_KEY`` (None without a key), or in the demo its
+        offline LLM at the demo's pace. Nothing connects until the first request."""
+        if self.demo_backend is not None:
+            return self.demo_backend.llm(speed or self.demo_speed)
         from tformance.core.llm.client import build_llm_client
 
         return build_llm_client(self.settings)
 
     def set_demo_speed(self, speed: float) -> None:
-        """Change the pace of the demo's fake GitHub, even during a sync (no-op outside the demo)."""
-        if self.demo_fake is None:
+        """Change the pace of the demo's offline GitHub, even during a sync (no-op outside the demo)."""
+        if self.demo_backend is None:
             return
         self.demo_speed = max(speed, 0.01)
-        self.demo_fake.latency_per_request = DEMO_LATENCY_PER_REQUEST / self.demo_speed
-        self.demo_fake.latency_per_pr = DEMO_LATENCY_PER_PR / self.demo_speed
+        self.demo_backend.set_speed(self.demo_speed)
 
     def pace(self) -> Pace:
         """The pace a sync on these services will go at, for its estimate: GitHub's, or the
-        demo fake's at the current demo speed; the page size and concurrency of the settings."""
+        demo's at the current demo speed; the page size and concurrency of the settings."""
         settings = self.settings
-        if self.demo_fake is None:
+        if self.demo_backend is None:
             return Pace(concurrency=settings.max_in_flight, page_size=settings.page_size)
-        return Pace(
-            self.demo_fake.latency_per_request,
-            self.demo_fake.latency_per_pr,
-            concurrency=settings.max_in_flight,
-            page_size=settings.page_size,
-        )
+        per_request, per_pr = self.demo_backend.pace()
+        return Pace(per_request, per_pr, concurrency=settings.max_in_flight, page_size=settings.page_size)
 
     def database_location(self) -> str:
         return self.settings.database_location()
-
-
-def build_services(settings: Settings, *, demo_speed: float = 1.0, today: date | None = None) -> Services:
-    """Production services, or the demo's when ``settings.demo`` is set."""
-    if not settings.demo:
-        return Services(settings, today=today)
-    return build_demo_services(settings, speed=demo_speed, today=today)
-
-
-def build_demo_services(settings: Settings, *, speed: float = 1.0, today: date | None = None) -> Services:
-    from tformance.fakes.demo_org import DEMO_TOKEN, build_demo_org
-    from tformance.fakes.github_fake import FakeGitHub
-
-    today = today or utc_now().date()
-    fake = FakeGitHub(build_demo_org(today))
-    settings = settings.with_(demo=True, github_url="https://api.github.com/graphql")
-    services = Services(settings, transport=fake.transport(), demo_fake=fake, today=today, _token=DEMO_TOKEN)
-    services.set_demo_speed(speed)
-    return services
