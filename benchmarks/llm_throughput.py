@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -112,6 +113,9 @@ def _sentence(rng: random.Random, words: int) -> str:
 
 def build_records(count: int, seed: int = 11) -> list[PullRequestRecord]:
     """PRs with realistic text sizes: a third without a body, a third short, a third long; 1 to 6 commits."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared test builders
+    from tests.factories import pr_record
+
     rng = random.Random(seed)
     start = datetime(2025, 6, 30, tzinfo=UTC)
     records = []
@@ -133,28 +137,17 @@ def build_records(count: int, seed: int = 11) -> list[PullRequestRecord]:
             for c in range(rng.randint(1, 6))
         )
         records.append(
-            PullRequestRecord(
-                github_id=f"PR_{number}",
-                number=number,
+            pr_record(
+                number,
                 url="",
                 title=f"{rng.choice(['Fix', 'Add', 'Update', 'Refactor'])} {_sentence(rng, rng.randint(3, 8))}",
                 body=body,
-                author_login=f"dev{number % 17}",
-                author_is_bot=False,
-                state="MERGED",
-                is_draft=False,
-                created_at=at,
-                updated_at=at,
-                merged_at=at,
-                closed_at=at,
+                author=f"dev{number % 17}",
+                created=at,
                 additions=10,
                 deletions=2,
                 changed_files=2,
-                labels=(),
                 head_ref=f"branch-{number}",
-                base_ref="main",
-                commit_count=len(commits),
-                review_count=0,
                 commits=commits,
             )
         )

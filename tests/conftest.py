@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.postgres_support import database_location, postgres_url  # noqa: F401 (fixtures for every test module)
+
+if TYPE_CHECKING:
+    from tformance.fakes.github_fake import FakeGitHub
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "github" / "schema.graphql"
 _LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0"}
 _real_connect = socket.socket.connect
 
 
-def _guarded_connect(self: socket.socket, address: object) -> object:
+def _guarded_connect(self: socket.socket, address: tuple[Any, ...] | str | bytes) -> None:
     host = address[0] if isinstance(address, tuple) else address
     if isinstance(host, str) and host not in _LOCAL_HOSTS and self.family != socket.AF_UNIX:
         raise RuntimeError(f"tests must not reach the network (tried {host})")
-    return _real_connect(self, address)
+    _real_connect(self, address)
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +57,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyt
 
 
 @pytest.fixture(scope="session")
-def github_schema():
+def github_schema() -> Any:  # graphql.GraphQLSchema; graphql is optional
     """GitHub's public schema, built once (about 1.5 s); tests skip when the file is absent."""
     if not SCHEMA_PATH.exists():
         pytest.skip(f"GitHub schema not found at {SCHEMA_PATH}")
@@ -62,8 +67,20 @@ def github_schema():
     return schema
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[FakeGitHub, str]]:
+    """The demo organisation's fake GitHub served over HTTP on loopback, shared by a test module."""
+    from tests.sync_helpers import make_fake
+    from tformance.fakes.github_server import serve_in_thread
+
+    fake = make_fake()
+    url, stop = serve_in_thread(fake)
+    yield fake, url
+    stop()
+
+
 @pytest.fixture
-def served_fake():
+def served_fake() -> Iterator[tuple[FakeGitHub, str]]:
     """The demo organisation's fake GitHub served over HTTP on loopback, for CLI subprocesses."""
     from tests.sync_helpers import make_fake
     from tformance.fakes.github_server import serve_in_thread

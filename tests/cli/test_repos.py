@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.cli.test_sync import one_line, tformance
+from tests.cli_support import one_line, tformance
 from tests.sync_helpers import cli_env, expected_in_range, make_fake, run_sync
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import Commit, PullRequest, Repository, Review

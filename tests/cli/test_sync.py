@@ -9,35 +9,11 @@ import sys
 
 import pytest
 
-from tests.sync_helpers import expected_in_range, make_fake
+from tests.cli_support import one_line, tformance
+from tests.sync_helpers import DOCS, expected_in_range
 from tformance.fakes.demo_org import DEMO_TOKEN
-from tformance.fakes.github_server import serve_in_thread
 
-DOCS = "acme-robotics/docs"
 INFRA = "acme-robotics/infra"
-
-
-@pytest.fixture(scope="module")
-def server():
-    fake = make_fake()
-    url, stop = serve_in_thread(fake)
-    yield fake, url
-    stop()
-
-
-def tformance(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    full_env = {key: value for key, value in os.environ.items() if key not in {"GITHUB_TOKEN", "TFORMANCE_DB"}}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "tformance", *args], env=full_env, capture_output=True, text=True, timeout=120
-    )
-
-
-def one_line(result: subprocess.CompletedProcess) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 def test_sync_exits_0_and_prints_a_table(tmp_path, server):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_sync import DOCS, server, tformance  # noqa: F401 (the fake GitHub server fixture)
+from tests.cli_support import tformance
 from tests.snapshot_apps.support import app_for, services_for
-from tests.sync_helpers import make_fake
+from tests.sync_helpers import DOCS, make_fake
 from tformance.core import paths
 from tformance.core.config_file import EXAMPLE, save_config_value
 from tformance.core.errors import SettingsError

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.cli.test_sync import one_line, tformance
+from tests.cli_support import one_line, tformance
 from tests.sync_helpers import cli_env, expected_in_range
 from tformance.core.errors import GitHubUnreachable
 from tformance.core.github.client import GitHubClient

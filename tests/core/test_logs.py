@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.cli.test_sync import DOCS, server, tformance  # noqa: F401 (the fake GitHub server fixture)
+from tests.cli_support import tformance
+from tests.sync_helpers import DOCS
 from tformance.core import logs, paths
 from tformance.core.logs import REDACTED, configure_logging, redact
 

@@ -14,7 +14,8 @@ import certifi
 import pytest
 import truststore
 
-from tests.cli.test_sync import DOCS, server, tformance  # noqa: F401 (the fake GitHub server fixture)
+from tests.cli_support import tformance
+from tests.sync_helpers import DOCS
 from tformance.core.errors import SettingsError
 from tformance.core.github.client import GitHubClient
 from tformance.core.llm.client import build_llm_client

@@ -6,9 +6,9 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from tests.snapshot_apps.support import GOOD_TOKEN, app_for, copy_database, fake_github, services_for, sync_into
+from tests.tui_support import open_dashboard, palette_titles, screen_text
 from tformance.core import paths
 from tformance.core.github.token_store import save_token
 from tformance.core.store.database import close_database, open_database
@@ -27,19 +27,6 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("synced") / "docs.db"
     sync_into(path, fake_github(), ["acme-robotics/docs"])
     return path
-
-
-async def open_dashboard(pilot: Pilot) -> DashboardScreen:
-    for _ in range(100):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if isinstance(pilot.app.screen, DashboardScreen) and pilot.app.screen.report is not None:
-            return pilot.app.screen
-    raise AssertionError("the dashboard never loaded")
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_pr_text_is_shown_as_text(tmp_path: Path, synced: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,15 +113,8 @@ async def test_commands_export_forget_folder_and_demo_speed(tmp_path: Path, sync
         commands.toggle_speed(app)
         assert fake.latency_per_pr == pytest.approx(DEMO_LATENCY_PER_PR / 2), "the fake GitHub's pace follows"
 
-        titles = [title async for title in _palette_titles(app)]
+        titles = [title async for title in palette_titles(app)]
     assert {"Re-sync", "Export report", "Forget token", "Open data folder", "Toggle demo speed"} <= set(titles)
-
-
-async def _palette_titles(app):
-    provider = commands.TformanceCommands(app.screen)
-    await provider.startup()
-    async for hit in provider.discover():
-        yield hit.text
 
 
 async def test_overview_leaves_bots_out_and_the_ai_tab_says_if_the_difference_is_clear(

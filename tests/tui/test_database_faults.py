@@ -10,8 +10,7 @@ import pytest
 
 from tests.snapshot_apps.support import GOOD_TOKEN, TODAY, app_for, copy_database, fake_github, services_for, sync_into
 from tests.sync_helpers import expected_in_range, lock_held_by_another_process
-from tests.tui.test_dashboard import _palette_titles, open_dashboard
-from tests.tui.test_flow import _screen_text, choose_only, settle, wait_for_screen
+from tests.tui_support import choose_only, open_dashboard, palette_titles, screen_text, settle, wait_for_screen
 from tformance.core.github.token_store import save_token
 from tformance.core.store.models import PullRequest, Repository
 from tformance.tui import commands
@@ -37,7 +36,7 @@ async def test_remove_asks_first_then_untracks_and_deletes_the_prs(tmp_path: Pat
     app = app_for(services_for(database, fake_github()))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dashboard(pilot)
-        assert {f"Remove {DOCS}", f"Remove {INFRA}"} <= {title async for title in _palette_titles(app)}
+        assert {f"Remove {DOCS}", f"Remove {INFRA}"} <= {title async for title in palette_titles(app)}
 
         commands.remove(app, DOCS)
         await pilot.pause()
@@ -79,7 +78,7 @@ async def test_the_app_does_not_sync_a_database_another_process_is_syncing(tmp_p
             await pilot.press("enter")
             await wait_for_screen(pilot, SyncScreen)
             await settle(pilot)
-            text = _screen_text(app)
+            text = screen_text(app)
         assert isinstance(app.screen, SyncScreen)
         assert f"another sync of this database is running (pid {holder.pid}" in text.replace("\n", " ")
     assert not [request for request in fake.requests if request.operation == "RepositoryPullRequests"]
@@ -103,7 +102,7 @@ async def test_a_full_disk_during_an_app_sync_is_one_sentence_and_keeps_what_was
         await pilot.press("enter")
         await wait_for_screen(pilot, SyncScreen)
         await settle(pilot)
-        text = _screen_text(app).replace("\n", " ")
+        text = screen_text(app).replace("\n", " ")
         assert "the disk holding the database is full" in text and "Traceback" not in text
         fleet = "acme-robotics/fleet-console"
         expected = sorted(expected_in_range(fake, fleet, today=TODAY))

@@ -8,9 +8,7 @@ from pathlib import Path
 from textual.widgets import DataTable, TabbedContent
 
 from tests.snapshot_apps.support import NOW, app_for, copy_database, fake_github, services_for
-from tests.tui.test_dashboard import open_dashboard
-from tests.tui.test_flow import settle
-from tests.tui.test_keys import REPOS, synced  # noqa: F401 - the fixture
+from tests.tui_support import open_dashboard, settle
 from tformance.tui.screens.dashboard import DashboardScreen
 from tformance.tui.widgets.pr_list import PRList
 from tformance.tui.widgets.sortable_table import SortableTable
@@ -25,8 +23,8 @@ def row_keys(table: DataTable) -> list[str]:
     return [str(table.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(table.row_count)]
 
 
-async def test_enter_on_a_repo_or_a_person_opens_their_prs(tmp_path: Path, synced: Path) -> None:  # noqa: F811
-    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+async def test_enter_on_a_repo_or_a_person_opens_their_prs(tmp_path: Path, small_synced: Path) -> None:
+    app = app_for(services_for(copy_database(small_synced, tmp_path / "t.db"), fake_github()))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         everything = pr_keys(screen)
@@ -45,8 +43,8 @@ async def test_enter_on_a_repo_or_a_person_opens_their_prs(tmp_path: Path, synce
         assert len(pr_keys(screen)) == person.stats.prs
 
 
-async def test_tables_sort_by_a_column_from_a_key_or_a_click(tmp_path: Path, synced: Path) -> None:  # noqa: F811
-    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+async def test_tables_sort_by_a_column_from_a_key_or_a_click(tmp_path: Path, small_synced: Path) -> None:
+    app = app_for(services_for(copy_database(small_synced, tmp_path / "t.db"), fake_github()))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         await pilot.press("4")
@@ -73,8 +71,8 @@ async def test_tables_sort_by_a_column_from_a_key_or_a_click(tmp_path: Path, syn
         assert table.sort_column == 1 and table.descending
 
 
-async def test_the_period_selector_filters_the_whole_dashboard(tmp_path: Path, synced: Path) -> None:  # noqa: F811
-    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+async def test_the_period_selector_filters_the_whole_dashboard(tmp_path: Path, small_synced: Path) -> None:
+    app = app_for(services_for(copy_database(small_synced, tmp_path / "t.db"), fake_github()))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
         everything = screen.report.totals.prs

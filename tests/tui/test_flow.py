@@ -12,7 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 from textual.message import Message
-from textual.pilot import Pilot
 
 from tests.snapshot_apps.support import (
     GOOD_TOKEN,
@@ -21,8 +20,8 @@ from tests.snapshot_apps.support import (
     fake_github,
     fast_llm,
     services_for,
-    sync_into,
 )
+from tests.tui_support import SMALL_REPOS, choose_only, of_type, screen_text, settle, wait_for_screen
 from tformance.core import paths
 from tformance.core.detection.detector import RULES_VERSION
 from tformance.core.events import Stage
@@ -47,26 +46,6 @@ from tformance.tui.screens.sync import SyncScreen
 from tformance.tui.screens.token import TokenScreen
 from tformance.tui.widgets.repo_progress import RepoProgress
 
-SMALL_REPOS = ["acme-robotics/docs", "acme-robotics/infra"]
-
-
-def of_type(messages: list[Message], kind: type) -> list:
-    return [message for message in messages if isinstance(message, kind)]
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def wait_for_screen(pilot: Pilot, kind: type, *, rounds: int = 400) -> None:
-    """Let the app run (workers included) until ``kind`` is the current screen."""
-    for _ in range(rounds):
-        if isinstance(pilot.app.screen, kind):
-            return
-        await settle(pilot)
-    raise AssertionError(f"{kind.__name__} never showed; the screen is {pilot.app.screen!r}")
-
 
 def database_rows(path: Path) -> dict[str, Repository]:
     open_database(path)
@@ -74,15 +53,6 @@ def database_rows(path: Path) -> dict[str, Repository]:
         return {repo.full_name: repo for repo in Repository.select()}
     finally:
         close_database()
-
-
-async def choose_only(pilot: Pilot, repos: list[str]) -> None:
-    """In the picker: select nothing, then exactly ``repos`` through the filter and space."""
-    await pilot.press("ctrl+n")
-    for repo in repos:
-        await pilot.press(*repo.partition("/")[2])
-        await pilot.pause()
-        await pilot.press("space", "escape")
 
 
 async def test_demo_runs_the_whole_flow(tmp_path: Path) -> None:
@@ -135,13 +105,13 @@ async def test_a_pasted_token_is_checked_remembered_and_never_shown(tmp_path: Pa
         await pilot.click("#token-remember")
         await pilot.click("#token-check")
         await settle(pilot)
-        assert GOOD_TOKEN not in _screen_text(app), "the token is masked"
-        assert "demo-lead" in _screen_text(app)
+        assert GOOD_TOKEN not in screen_text(app), "the token is masked"
+        assert "demo-lead" in screen_text(app)
 
         await pilot.press("enter")  # Continue
         await wait_for_screen(pilot, RepoPickerScreen)
         await settle(pilot)
-        assert GOOD_TOKEN not in _screen_text(app)
+        assert GOOD_TOKEN not in screen_text(app)
 
     accepted = of_type(messages, TokenAccepted)
     assert accepted[0].source == "entered" and GOOD_TOKEN not in repr(accepted[0])
@@ -167,7 +137,7 @@ async def test_a_saved_token_skips_ahead_and_says_what_it_lacks(
     async with app.run_test(size=(140, 30)) as pilot:
         await wait_for_screen(pilot, RepoPickerScreen)
         await settle(pilot)
-        text = _screen_text(app)
+        text = screen_text(app)
     assert "Signed in as demo-lead" in text and "saved token" in text
     assert warning in text
 
@@ -178,7 +148,7 @@ async def test_a_rejected_environment_token_asks_for_another(tmp_path: Path) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_screen(pilot, TokenScreen)
         await settle(pilot)
-        assert "rejected this token" in _screen_text(app)
+        assert "rejected this token" in screen_text(app)
 
 
 async def test_no_network_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
@@ -194,7 +164,7 @@ async def test_no_network_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
         app.screen.query_one("#token-input").insert_text_at_cursor(GOOD_TOKEN)
         await pilot.press("enter")
         await settle(pilot)
-        text = _screen_text(app)
+        text = screen_text(app)
     reason = of_type(messages, TokenRejected)[-1].reason
     assert "cannot reach GitHub" in reason and "network" in reason
     assert "Traceback" not in text and "cannot reach GitHub" in text
@@ -217,7 +187,7 @@ async def test_a_failed_repo_is_retried_alone_then_the_dashboard_opens(tmp_path:
         assert isinstance(screen, SyncScreen), "a failure keeps the sync screen up"
         failed = screen.rows["acme-robotics/infra"]
         assert failed.failed and "refused" in failed.message.lower() or failed.message
-        assert "failed" in _screen_text(app)
+        assert "failed" in screen_text(app)
 
         fake.clear_faults()
         failed.focus()
@@ -251,7 +221,7 @@ async def test_cancel_saves_progress_and_resume_finishes(tmp_path: Path) -> None
         await pilot.press("escape")
         await settle(pilot)
         assert screen.cancelled and not screen.running
-        assert "Sync stopped" in _screen_text(app)
+        assert "Sync stopped" in screen_text(app)
         still_busy = [row.repo for row in screen.query(RepoProgress) if row.stage in (Stage.FETCHING, Stage.WAITING)]
         assert not still_busy, "every repo the sync had not finished reads as stopped"
 
@@ -267,14 +237,6 @@ async def test_cancel_saves_progress_and_resume_finishes(tmp_path: Path) -> None
     assert {repo.sync_status for repo in repos.values()} == {SyncStatus.COMPLETED}
 
 
-@pytest.fixture(scope="module")
-def small_synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database that has synced the two small demo repos, 3 hours before NOW."""
-    path = tmp_path_factory.mktemp("synced") / "small.db"
-    sync_into(path, fake_github(), SMALL_REPOS)
-    return path
-
-
 async def test_later_launches_open_the_dashboard_and_summaries_fill_in(tmp_path: Path, small_synced: Path) -> None:
     fake = fake_github()
     database = copy_database(small_synced, tmp_path / "t.db")
@@ -284,8 +246,8 @@ async def test_later_launches_open_the_dashboard_and_summaries_fill_in(tmp_path:
     async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
         await wait_for_screen(pilot, DashboardScreen)
         await settle(pilot)
-        assert "synced 3 h ago" in _screen_text(app)
-        assert "AI summaries pending" in _screen_text(app)
+        assert "synced 3 h ago" in screen_text(app)
+        assert "AI summaries pending" in screen_text(app)
 
         await pilot.press("s")  # re-sync: nothing new to fetch, the summaries get written
         await settle(pilot)
@@ -297,7 +259,7 @@ async def test_later_launches_open_the_dashboard_and_summaries_fill_in(tmp_path:
                 break
         await pilot.pause(0.1)
         await settle(pilot)
-        assert "AI summaries pending" not in _screen_text(app)
+        assert "AI summaries pending" not in screen_text(app)
 
     updates = [m.event for m in of_type(messages, EnrichmentUpdated)]
     assert updates and updates[-1].pending == 0
@@ -307,11 +269,6 @@ async def test_later_launches_open_the_dashboard_and_summaries_fill_in(tmp_path:
         assert PullRequest.select().where(PullRequest.llm_summary.is_null(False)).count() > 0
     finally:
         close_database()
-
-
-def _screen_text(app) -> str:
-    """What a person reads on the screen (notifications included), as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_a_resync_in_the_app_judges_stored_prs_by_the_current_rules(tmp_path: Path, small_synced: Path) -> None:

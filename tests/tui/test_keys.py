@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent
 
-from tests.snapshot_apps.support import GOOD_TOKEN, app_for, copy_database, fake_github, services_for, sync_into
-from tests.tui.test_dashboard import open_dashboard, screen_text
-from tests.tui.test_flow import choose_only, of_type, settle, wait_for_screen
+from tests.snapshot_apps.support import GOOD_TOKEN, app_for, copy_database, fake_github, services_for
+from tests.tui_support import choose_only, of_type, open_dashboard, screen_text, settle, wait_for_screen
 from tformance.core import paths
 from tformance.tui import commands
 from tformance.tui.messages import SyncCompleted
@@ -21,22 +19,13 @@ from tformance.tui.screens.repo_picker import RepoPickerScreen
 from tformance.tui.screens.token import TokenScreen
 from tformance.tui.widgets.tick_box import TickBox
 
-REPOS = ["acme-robotics/docs", "acme-robotics/infra"]
-
-
-@pytest.fixture(scope="module")
-def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("synced") / "two.db"
-    sync_into(path, fake_github(), REPOS)
-    return path
-
 
 def active_tab(app) -> str:
     return app.screen.query_one(TabbedContent).active
 
 
-async def test_typing_into_the_pr_filter_types_even_s_and_c(tmp_path: Path, synced: Path) -> None:
-    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+async def test_typing_into_the_pr_filter_types_even_s_and_c(tmp_path: Path, small_synced: Path) -> None:
+    app = app_for(services_for(copy_database(small_synced, tmp_path / "t.db"), fake_github()))
     async with app.run_test(size=(120, 40)) as pilot:
         dashboard = await open_dashboard(pilot)
         await pilot.press("5")
@@ -49,8 +38,8 @@ async def test_typing_into_the_pr_filter_types_even_s_and_c(tmp_path: Path, sync
         assert "matching “docs”" in screen_text(app)
 
 
-async def test_slash_focuses_the_filter_and_arrows_switch_tabs(tmp_path: Path, synced: Path) -> None:
-    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+async def test_slash_focuses_the_filter_and_arrows_switch_tabs(tmp_path: Path, small_synced: Path) -> None:
+    app = app_for(services_for(copy_database(small_synced, tmp_path / "t.db"), fake_github()))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dashboard(pilot)
         assert "←→ Tabs" in screen_text(app), "the footer shows the tab keys"
@@ -68,8 +57,10 @@ async def test_slash_focuses_the_filter_and_arrows_switch_tabs(tmp_path: Path, s
         assert active_tab(app) == "prs" and app.focused.cursor_position == 0
 
 
-async def test_esc_goes_back_from_the_picker_and_the_token_screen_keeping_the_tab(tmp_path: Path, synced: Path) -> None:
-    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+async def test_esc_goes_back_from_the_picker_and_the_token_screen_keeping_the_tab(
+    tmp_path: Path, small_synced: Path
+) -> None:
+    app = app_for(services_for(copy_database(small_synced, tmp_path / "t.db"), fake_github()))
     async with app.run_test(size=(120, 40)) as pilot:
         dashboard = await open_dashboard(pilot)
         await pilot.press("4", "c")
@@ -88,8 +79,8 @@ async def test_esc_goes_back_from_the_picker_and_the_token_screen_keeping_the_ta
         assert app.screen is dashboard and active_tab(app) == "people"
 
 
-async def test_question_mark_opens_the_keys_and_esc_closes_them(tmp_path: Path, synced: Path) -> None:
-    app = app_for(services_for(copy_database(synced, tmp_path / "t.db"), fake_github()))
+async def test_question_mark_opens_the_keys_and_esc_closes_them(tmp_path: Path, small_synced: Path) -> None:
+    app = app_for(services_for(copy_database(small_synced, tmp_path / "t.db"), fake_github()))
     async with app.run_test(size=(120, 40)) as pilot:
         dashboard = await open_dashboard(pilot)
         await pilot.press("3", "question_mark")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.snapshot_apps.support import app_for, copy_database, fake_github, services_for, sync_into
-from tests.tui.test_dashboard import open_dashboard
+from tests.tui_support import open_dashboard
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import PullRequest
 from tformance.tui.browser import has_graphical_browser

@@ -7,9 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.snapshot_apps.support import NOW, app_for, copy_database, fake_github, services_for
-from tests.tui.test_dashboard import open_dashboard, screen_text
-from tests.tui.test_flow import settle, wait_for_screen
-from tests.tui.test_keys import synced  # noqa: F401 - the fixture
+from tests.tui_support import open_dashboard, screen_text, settle, wait_for_screen
 from tformance.core.events import Stage
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import PullRequest, Repository, SyncStatus
@@ -73,8 +71,8 @@ async def test_resume_starts_the_bars_at_what_is_stored_and_keeps_finished_repos
         await wait_for_screen(pilot, DashboardScreen)
 
 
-async def test_a_partial_sync_shades_the_weeks_not_synced_yet(tmp_path: Path, synced: Path) -> None:  # noqa: F811
-    database = copy_database(synced, tmp_path / "t.db")
+async def test_a_partial_sync_shades_the_weeks_not_synced_yet(tmp_path: Path, small_synced: Path) -> None:
+    database = copy_database(small_synced, tmp_path / "t.db")
     cut = NOW - timedelta(days=120)
     open_database(database)
     try:  # what a backfill stopped at 120 days back leaves: the newest PRs, an unfinished repo

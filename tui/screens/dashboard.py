@@ -23,10 +23,10 @@ from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedCont
 
 from tformance.core.events import Notice
 from tformance.core.metrics.types import PRRow, ReportFilter, TeamReport, WeekCount
-from tformance.core.reports.formats import bots_note, describe_cycle_difference
-from tformance.core.workspace import Workspace
+from tformance.core.reports.wording import bots_note, describe_cycle_difference
+from tformance.core.workspace import Workspace, display_name
 
-from ..formatting import ago, count, hours, percent, plural, tool_label
+from ..formatting import ago, count, hours, percent, plural
 from ..messages import EnrichmentUpdated, ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean
 from ..widgets.ai_glance import AIGlance
@@ -283,7 +283,7 @@ class DashboardScreen(Screen[None]):
             bar = "█" * max(1, round(tool.prs / top * width))
             lines.append(
                 Content.assemble(
-                    (f"{clean(tool_label(tool.tool), limit=14):<14} ", ""),
+                    (f"{clean(display_name(tool.tool), limit=14):<14} ", ""),
                     (bar, "$text-accent"),
                     (f" {count(tool.prs)}", ""),
                 )

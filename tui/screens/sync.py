@@ -33,11 +33,11 @@ from tformance.core.events import (
     SyncFinished,
     SyncStarted,
 )
-from tformance.core.workspace import SyncEnrichment, Workspace
+from tformance.core.workspace import SyncEnrichment, Workspace, rough_duration
 
 from ..error_text import explain
 from ..event_buffer import EventBuffer
-from ..formatting import count, minutes, plural, short_repo_names
+from ..formatting import count, plural, short_repo_names
 from ..messages import (
     EnrichmentUpdated,
     RepoSynced,
@@ -243,7 +243,7 @@ class SyncScreen(Screen[None]):
         points = f"~{count(planned.api_points)} GitHub points"
         if event.rate_limit_remaining is not None:
             points += f" of {count(event.rate_limit_remaining)} left"
-        line = f"{count(event.total_prs)} PRs to fetch · {minutes(planned.seconds)} · {points}"
+        line = f"{count(event.total_prs)} PRs to fetch · {rough_duration(planned.seconds)} · {points}"
         self.query_one("#sync-plan", Static).update(Content(line))
 
     def _row_for(self, repo: str) -> RepoProgressWidget:

@@ -8,10 +8,9 @@ import sqlite3
 import pytest
 from playhouse.migrate import SchemaMigrator, migrate
 
-from tests.cli.test_sync import DOCS, tformance
-from tests.core.enrichment.test_enricher import REPO, record
-from tests.core.metrics.test_report import NOW
-from tests.sync_helpers import make_fake
+from tests.cli_support import tformance
+from tests.factories import NOW, REPO, pr_record
+from tests.sync_helpers import DOCS, make_fake
 from tformance.cli import main
 from tformance.core.detection.detector import RULES_VERSION
 from tformance.core.detection.rescan import rescan_at_sync_start, rescan_signatures
@@ -43,7 +42,7 @@ def judged_by_older_rules(*numbers: int) -> None:
 def test_a_marker_the_old_rules_missed_wins_over_the_llms_no(db):
     repo = ensure_repository(REPO)
     save_pull_requests(
-        repo.id, [record(1, body="Adds pagination.", commit=BARE_TRAILER), record(2, body="Fix typo.")], {}
+        repo.id, [pr_record(1, body="Adds pagination.", commit=BARE_TRAILER), pr_record(2, body="Fix typo.")], {}
     )
     assert PullRequest.get(number=1).signature_rules_version == RULES_VERSION
     judged_by_older_rules(1)
@@ -68,7 +67,7 @@ def test_a_marker_the_old_rules_missed_wins_over_the_llms_no(db):
 def test_rescan_drops_what_the_new_rules_no_longer_count(db):
     summary = "Adds export.\n\n<!-- This is an auto-generated description by cubic. -->\n## Summary by cubic\nExport."
     repo = ensure_repository(REPO)
-    save_pull_requests(repo.id, [record(1, body=summary)], {})
+    save_pull_requests(repo.id, [pr_record(1, body=summary)], {})
     PullRequest.update(signature_tools=["cubic"], has_signatures=True, signature_rules_version=None).execute()
     notice = rescan_at_sync_start()
     assert notice is not None and "re-evaluated 1 stored PRs, 1 changed verdict" in notice.text
@@ -79,7 +78,7 @@ def test_a_schema_2_database_is_upgraded_and_its_prs_rescanned(tmp_path):
     path = tmp_path / "v2.db"
     database = open_database(path)
     repo = ensure_repository(REPO)
-    save_pull_requests(repo.id, [record(1, body="Body", commit=BARE_TRAILER)], {})
+    save_pull_requests(repo.id, [pr_record(1, body="Body", commit=BARE_TRAILER)], {})
     migrate(SchemaMigrator.from_database(database).drop_column("pull_request", "signature_rules_version"))
     SchemaInfo.update(value="2").where(SchemaInfo.key == "schema_version").execute()
     close_database()
@@ -102,7 +101,7 @@ def test_detect_rescan_prints_how_many_prs_changed_verdict(tmp_path, capsys):
     path = tmp_path / "t.db"
     open_database(path)
     repo = ensure_repository(REPO)
-    save_pull_requests(repo.id, [record(1, body="x", commit=BARE_TRAILER), record(2, body="y")], {})
+    save_pull_requests(repo.id, [pr_record(1, body="x", commit=BARE_TRAILER), pr_record(2, body="y")], {})
     judged_by_older_rules(1)
     close_database()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.factories import REPO, pr_record
 from tformance.core.enrichment.enricher import (
     BatchEnrichment,
     Enricher,
@@ -20,7 +21,7 @@ from tformance.core.enrichment.enricher import (
     store_answers,
 )
 from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice
-from tformance.core.github.records import CommitRecord, PullRequestRecord
+from tformance.core.github.records import PullRequestRecord
 from tformance.core.llm.answers import PRAnswer
 from tformance.core.llm.client import LLMClient
 from tformance.core.llm.cost import usage_cost
@@ -34,45 +35,7 @@ from tformance.enrich_command import run_enrich
 from tformance.fakes.groq_fake import FakeGroq, GroqFault, serve_in_thread
 
 SECRET = "gsk_" + "SECRET_enricher_never_stores_4b1c"  # built in two parts: no secret scanner flags it
-REPO = "acme/api"
 CLAUDE_FOOTER = "Generated with [Claude Code](https://claude.ai/code)"
-
-
-def record(number: int, *, title: str | None = None, body: str = "", commit: str | None = None) -> PullRequestRecord:
-    at = datetime(2025, 5, 1, tzinfo=UTC) - timedelta(hours=number)
-    return PullRequestRecord(
-        github_id=f"PR_{number}",
-        number=number,
-        url=f"https://github.com/{REPO}/pull/{number}",
-        title=f"fix: handle case {number}" if title is None else title,
-        body=body,
-        author_login="dev",
-        author_is_bot=False,
-        state="MERGED",
-        is_draft=False,
-        created_at=at,
-        updated_at=at,
-        merged_at=at,
-        closed_at=at,
-        additions=3,
-        deletions=1,
-        changed_files=1,
-        labels=(),
-        head_ref=f"fix-{number}",
-        base_ref="main",
-        commit_count=1,
-        review_count=0,
-        commits=(
-            CommitRecord(
-                oid=f"{number:040x}",
-                message=commit or f"fix case {number}",
-                authored_at=at,
-                author_name="Dev",
-                author_email="dev@corp.example",
-                author_login="dev",
-            ),
-        ),
-    )
 
 
 def mixed_records(count: int) -> list[PullRequestRecord]:
@@ -80,13 +43,13 @@ def mixed_records(count: int) -> list[PullRequestRecord]:
     records = []
     for n in range(1, count + 1):
         if n % 4 == 1:
-            records.append(record(n, body=CLAUDE_FOOTER))
+            records.append(pr_record(n, body=CLAUDE_FOOTER))
         elif n % 4 == 2:
-            records.append(record(n, body="I drafted this fix with ChatGPT and reviewed it line by line."))
+            records.append(pr_record(n, body="I drafted this fix with ChatGPT and reviewed it line by line."))
         elif n % 4 == 3:
-            records.append(record(n, title="", body="", commit=f"refactor: split module {n}"))
+            records.append(pr_record(n, title="", body="", commit=f"refactor: split module {n}"))
         else:
-            records.append(record(n, body="Plain change, written by hand."))
+            records.append(pr_record(n, body="Plain change, written by hand."))
     return records
 
 
@@ -155,7 +118,7 @@ async def test_progress_is_committed_per_unit_with_tokens_and_cost(db: DatabaseT
 
 
 async def test_explicit_markers_win_over_a_human_answer(db: DatabaseThread) -> None:
-    await store(db, [record(1, body=CLAUDE_FOOTER), record(2)])
+    await store(db, [pr_record(1, body=CLAUDE_FOOTER), pr_record(2)])
     unit = await db.run(claim_unit, 0, 10)
     human = {pr.id: PRAnswer(pr.id, False, (), "Changes something.") for pr in unit}
     await db.run(store_answers, unit, human, ())
@@ -440,11 +403,11 @@ def test_enrich_with_a_rejected_key_over_a_socket(
 async def test_a_pr_refreshed_while_its_llm_call_is_in_flight_is_asked_again(db: DatabaseThread) -> None:
     from tformance.fakes.groq_fake import summarise
 
-    await store(db, [record(1, title="fix: old wording"), record(2)])
+    await store(db, [pr_record(1, title="fix: old wording"), pr_record(2)])
     fake = FakeGroq(latency_per_request=0.4)
     run = asyncio.create_task(Enricher(client(fake), db, batch_size=10).run())
     await asyncio.sleep(0.15)  # the first request is on its way
-    await store(db, [record(1, title="feat: add the retry queue")])  # the sync refreshes PR 1 meanwhile
+    await store(db, [pr_record(1, title="feat: add the retry queue")])  # the sync refreshes PR 1 meanwhile
     summary = await run
 
     by_number = {row["number"]: row for row in await rows(db)}

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from textual.message import Message
 
-from tests.cli.test_sync import DOCS, server, tformance  # noqa: F401 (the fake GitHub server fixture)
+from tests.cli_support import tformance
 from tests.snapshot_apps.support import app_for, services_for
-from tests.sync_helpers import make_fake
-from tests.tui.test_flow import wait_for_screen
+from tests.sync_helpers import DOCS, make_fake
+from tests.tui_support import wait_for_screen
 from tformance.core.errors import SettingsError
 from tformance.core.github.token_sources import find_token
 from tformance.core.github.token_store import save_token

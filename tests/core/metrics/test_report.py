@@ -1,6 +1,6 @@
 """Team metrics on hand-computed data: every expected figure below is worked out by hand.
 
-The team (created times from Monday 2025-03-03 09:00 UTC, ISO week 2025-W10):
+The team ``tests.factories.seed_team`` stores (created times from Monday 2025-03-03 09:00 UTC, ISO week 2025-W10):
 
     PR        author             created  merged  1st review  size  reviews  AI verdict
     web#1     alice              +0d      +2h     +1h            5  1        LLM yes (claude_code)
@@ -17,37 +17,42 @@ Percentiles interpolate linearly: rank (n - 1) * p / 100.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from tests.factories import (
+    NOW,
+    SYNCED,
+    T0,
+    add_pr,
+    add_repo,
+    pr_record,
+    seed_comparison,
+    seed_random_team,
+    seed_team,
+)
+from tformance.core.detection.verdict import ai_tools, ai_verdict
 from tformance.core.github.records import PullRequestRecord, ReviewRecord
-from tformance.core.metrics import queries as metrics_queries
+from tformance.core.metrics import scan as metrics_queries
 from tformance.core.metrics.report import (
     GHOST,
     SIZE_BUCKETS,
     Distribution,
     GroupStats,
     ReportFilter,
-    ai_tools,
-    ai_verdict,
     compute_report,
     distribution,
     iso_week,
     list_prs,
     percentile,
-    report_to_json,
     size_bucket,
 )
+from tformance.core.reports.json_export import report_to_json
 from tformance.core.store.database import close_database, open_database
-from tformance.core.store.models import DERIVED_COLUMNS, PullRequest, Repository, Review, SyncStatus, derived_columns
+from tformance.core.store.models import DERIVED_COLUMNS, PullRequest, Review, derived_columns
 from tformance.core.store.pr_store import count_ai, save_pull_requests
-
-T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
-SYNCED = datetime(2025, 3, 31, 12, tzinfo=UTC)
-NOW = datetime(2025, 4, 1, 8, tzinfo=UTC)
 
 
 @pytest.fixture(params=["values", "indexes"])
@@ -61,94 +66,6 @@ def db(tmp_path, request, monkeypatch):
     database = open_database(tmp_path / "t.db")
     yield database
     close_database()
-
-
-def add_repo(full_name: str, **fields) -> Repository:
-    owner, name = full_name.split("/")
-    defaults = {"sync_status": SyncStatus.COMPLETED, "last_synced_at": SYNCED}
-    return Repository.create(full_name=full_name, owner=owner, name=name, **{**defaults, **fields})
-
-
-def add_pr(
-    repo: Repository,
-    number: int,
-    *,
-    author: str | None = "alice",
-    bot: bool = False,
-    created: datetime = T0,
-    merged_after: float | None = None,
-    closed_after: float | None = None,
-    review_after: float | None = None,
-    size: int = 10,
-    reviews: int = 0,
-    ai: bool | None = False,
-    signatures: tuple[str, ...] = (),
-    tools: tuple[str, ...] = (),
-    enrichment: str | None = None,
-    title: str = "A change",
-) -> PullRequest:
-    """A PR whose times are given in hours after its creation."""
-    merged = created + timedelta(hours=merged_after) if merged_after is not None else None
-    closed = created + timedelta(hours=closed_after) if closed_after is not None else merged
-    return PullRequest.create(
-        repo=repo,
-        number=number,
-        github_id=f"PR_{repo.name}_{number}",
-        url=f"https://github.com/{repo.full_name}/pull/{number}",
-        title=title,
-        body="body " * 100,
-        author_login=author,
-        author_is_bot=bot,
-        state="MERGED" if merged else ("CLOSED" if closed else "OPEN"),
-        created_at=created,
-        updated_at=closed or created,
-        merged_at=merged,
-        closed_at=closed,
-        first_review_at=created + timedelta(hours=review_after) if review_after is not None else None,
-        additions=size - size // 3,
-        deletions=size // 3,
-        review_count=reviews,
-        is_ai_assisted=ai,
-        signature_tools=list(signatures),
-        ai_tools_detected=list(tools),
-        enrichment_status=enrichment or ("pending" if ai is None else "done"),
-    )
-
-
-def seed_team() -> None:
-    web = add_repo("acme/web", history_start=datetime(2025, 1, 1, tzinfo=UTC))
-    api = add_repo("acme/api", history_start=datetime(2025, 2, 1, tzinfo=UTC))
-    add_repo("acme/old", sync_status=SyncStatus.FAILED, sync_error="GitHub said 404", last_synced_at=None)
-    day = timedelta(days=1)
-    add_pr(web, 1, merged_after=2, review_after=1, size=5, reviews=1, ai=True, tools=("claude_code",))
-    add_pr(web, 2, created=T0 + day, merged_after=10, review_after=4, size=50, reviews=2)
-    add_pr(web, 3, author="bob", created=T0 + 2 * day, merged_after=4, size=150, ai=None, signatures=("copilot",))
-    add_pr(
-        api,
-        1,
-        author="bob",
-        created=T0 + 7 * day,
-        merged_after=30,
-        review_after=2,
-        size=600,
-        reviews=3,
-    )
-    add_pr(api, 2, author="carol", created=T0 + 8 * day, closed_after=5, review_after=6, size=1500, ai=None)
-    add_pr(api, 3, author="carol", created=T0 + 9 * day, size=99, ai=True, signatures=("copilot",), tools=("cursor",))
-    add_pr(web, 4, author="dependabot", bot=True, created=T0 + 10 * day, merged_after=1, size=2)
-    add_pr(
-        web,
-        5,
-        author="copilot-swe-agent",
-        bot=True,
-        created=T0 + 14 * day,
-        merged_after=8,
-        review_after=3,
-        size=300,
-        reviews=1,
-        ai=True,
-        tools=("copilot",),
-    )
 
 
 @pytest.fixture
@@ -546,41 +463,6 @@ def test_series_add_up_to_the_totals_even_with_a_stale_sync(db):
 
 # --- Every figure against a brute-force computation over the PRs themselves -------------------
 
-LOGINS = ("alice", "Bob", "bob", "carol", "dave", None, "dependabot", "copilot-swe-agent")
-BOTS = {"dependabot", "copilot-swe-agent"}
-
-
-def seed_random_team(prs: int = 260, seed: int = 11) -> None:
-    """PRs with every case the queries tell apart: deleted and case-variant authors, bots,
-    LLM verdicts set or not, signatures, open and closed PRs, reviews before and after the
-    merge or never, clock skew, equal values, sub-second times, failed enrichment."""
-    rng = random.Random(seed)
-    repos = [add_repo(f"acme/r{index}") for index in range(4)]
-    for number in range(1, prs + 1):
-        author = rng.choice(LOGINS)
-        created = T0 + timedelta(seconds=rng.randrange(0, 110 * 86400), microseconds=rng.randrange(0, 10**6, 250))
-        roll = rng.random()
-        merged_after = rng.choice([rng.lognormvariate(2, 1.5), 1.0, 2.0]) if roll < 0.6 else None
-        closed_after = rng.uniform(1, 300) if 0.6 <= roll < 0.8 else None
-        review_after = rng.choice([None, -0.0005, 0.5, rng.lognormvariate(1, 1.2)]) if rng.random() < 0.8 else None
-        ai = None if author == "copilot-swe-agent" and rng.random() < 0.3 else rng.choice([None, True, False])
-        add_pr(
-            rng.choice(repos),
-            number,
-            author=author,
-            bot=author in BOTS,
-            created=created,
-            merged_after=merged_after,
-            closed_after=closed_after,
-            review_after=review_after,
-            size=rng.choice([0, 3, 3, 10, 99, 100, rng.randrange(0, 3000)]),
-            reviews=rng.randrange(0, 4),
-            ai=ai,
-            signatures=tuple(rng.sample(["copilot", "cursor", "claude_code"], rng.choice([0, 0, 1, 2]))),
-            tools=tuple(rng.sample(["copilot", "cursor", "aider"], rng.choice([0, 1]))) if ai else (),
-            enrichment=rng.choice(["pending", "done", "failed"]) if ai is None else "done",
-        )
-
 
 def reference_stats(rows: list) -> GroupStats:
     merged_rows = [row for row in rows if row.merged_at is not None]
@@ -698,28 +580,20 @@ def test_the_store_derives_the_same_columns_as_the_model_and_refreshes_them(db):
     repo = add_repo("acme/web")
 
     def record(merged_at: datetime | None) -> PullRequestRecord:
-        return PullRequestRecord(
-            github_id="PR_7",
-            number=7,
-            url="https://github.com/acme/web/pull/7",
+        return pr_record(
+            7,
+            repo="acme/web",
             title="Add caching",
             body="Generated with [Claude Code](https://claude.ai/code)",
-            author_login="alice",
-            author_is_bot=False,
-            state="MERGED" if merged_at else "OPEN",
-            is_draft=False,
-            created_at=T0,
-            updated_at=merged_at or T0,
-            merged_at=merged_at,
-            closed_at=merged_at,
+            author="alice",
+            created=T0,
+            merged_after=None if merged_at is None else merged_at - T0,
             additions=30,
             deletions=4,
             changed_files=2,
-            labels=(),
             head_ref="feature",
-            base_ref="main",
+            commits=(),
             commit_count=1,
-            review_count=1,
             reviews=(ReviewRecord("R7", "bob", False, "APPROVED", T0 + timedelta(hours=2)),),
         )
 
@@ -779,19 +653,6 @@ def test_every_statement_reads_an_index_alone_even_without_statistics(db, filter
             assert all("COVERING INDEX" in step for step in reads), (sql, plan)
         checked += 1
     assert checked >= 4
-
-
-def seed_comparison(ai_hours: float, human_hours: float, seed: int) -> None:
-    """40 AI-assisted and 50 human merged PRs with log-normal cycle times around the given medians,
-    plus automation bots' instant merges, which must change nothing."""
-    rng = random.Random(seed)
-    repo = add_repo("acme/web")
-    for number in range(1, 91):
-        ai = number <= 40
-        median = ai_hours if ai else human_hours
-        add_pr(repo, number, author="alice" if ai else "bob", merged_after=median * rng.lognormvariate(0, 0.8), ai=ai)
-    for number in range(91, 111):
-        add_pr(repo, number, author="dependabot", bot=True, merged_after=0.02)
 
 
 def expected_difference(rows: list) -> object:

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from tests.cli.test_sync import one_line, tformance
+from tests.cli_support import one_line, tformance
 from tests.sync_helpers import cli_env, expected_in_range, lock_held_by_another_process, make_fake, run_sync
 from tformance.core.errors import DatabaseFull
 from tformance.core.store.database import close_database, open_database

@@ -12,16 +12,16 @@ import json
 import subprocess
 import sys
 import threading
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.message import Message
 
+from tests.factories import pr_record
 from tests.snapshot_apps.support import app_for, services_for
-from tests.sync_helpers import TODAY, expected_in_range, make_fake, run_sync
-from tests.tui.test_flow import wait_for_screen
+from tests.sync_helpers import DOCS, TODAY, awkward_fake, expected_in_range, make_fake, run_sync
+from tests.tui_support import wait_for_screen
 from tformance.cli import main
 from tformance.core.github.records import CommitRecord, PullRequestRecord, ReviewRecord
 from tformance.core.store.database import close_database, open_database
@@ -37,13 +37,9 @@ from tformance.core.store.models import (
 )
 from tformance.core.store.pr_store import ensure_repository, save_pull_requests
 from tformance.core.text_values import REPLACEMENT
-from tformance.fakes.demo_org import build_demo_org
-from tformance.fakes.github_fake import FakeGitHub
 from tformance.tui.messages import ReportLoaded, RepoSynced
 from tformance.tui.screens.dashboard import DashboardScreen
 from tformance.tui.screens.repo_picker import RepoPickerScreen
-
-DOCS = "acme-robotics/docs"
 
 
 def cli_json(*args: str, capsys: pytest.CaptureFixture[str]) -> dict:
@@ -77,30 +73,6 @@ def test_the_demo_reports_the_same_figures_on_postgresql_as_on_sqlite(
     assert on_postgres == on_sqlite
 
 
-def awkward_fake() -> FakeGitHub:
-    """The demo org, plus what GitHub really serves: NUL in a body and a commit message, and a
-    PR open for 300 days (its cycle time in seconds needs more than single precision)."""
-    org = build_demo_org(TODAY)
-    repo = org.repo(DOCS)
-    newest = max(repo.pull_requests, key=lambda pr: pr.created_at)
-    merged = newest.created_at + timedelta(days=1)
-    commit = replace(newest.commits[0], message="Fix parser\x00\x00 (binary output pasted)\n\nSigned-off-by: A <a@x>")
-    awkward = replace(
-        newest,
-        body="Before the NUL\x00after it: kept.",
-        created_at=merged - timedelta(days=300, seconds=7),
-        merged_at=merged,
-        closed_at=merged,
-        updated_at=merged,
-        state="MERGED",
-        commits=(commit, *newest.commits[1:]),
-    )
-    repo.pull_requests[repo.pull_requests.index(newest)] = awkward
-    fake = FakeGitHub(org)
-    fake.awkward_number = awkward.number  # type: ignore[attr-defined]
-    return fake
-
-
 def test_nul_becomes_a_replacement_character_on_both_backends_and_resumes(database_location: str) -> None:
     fake = awkward_fake()
     open_database(database_location)
@@ -125,28 +97,15 @@ def page_of_records(count: int) -> list[PullRequestRecord]:
 
     start = start_of_day_utc(base) - timedelta(days=30)
     return [
-        PullRequestRecord(
-            github_id=f"PR_{number}",
-            number=number,
-            url=f"https://github.com/acme/api/pull/{number}",
+        pr_record(
+            number,
             title=f"Change {number}",
-            body="",
-            author_login="ana",
-            author_is_bot=False,
-            state="MERGED",
-            is_draft=False,
-            created_at=start + timedelta(hours=number),
-            updated_at=start + timedelta(hours=number + 5),
-            merged_at=start + timedelta(hours=number + 5),
-            closed_at=start + timedelta(hours=number + 5),
+            author="ana",
+            created=start + timedelta(hours=number),
+            merged_after=timedelta(hours=5),
             additions=number,
-            deletions=1,
-            changed_files=1,
             labels=("backend",),
             head_ref=f"change-{number}",
-            base_ref="main",
-            commit_count=2,
-            review_count=1,
             reviews=(ReviewRecord(f"R_{number}", "bo", False, "APPROVED", start + timedelta(hours=number + 1)),),
             commits=tuple(
                 CommitRecord(f"{number:038x}{index:02x}", f"Step {index}", start, "Ana", "ana@x", "ana")

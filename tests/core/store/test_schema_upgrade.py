@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 from playhouse.migrate import SchemaMigrator, migrate
 
-from tests.core.metrics.test_report import NOW, seed_random_team, seed_team
-from tformance.core.metrics import queries as metrics_queries
+from tests.factories import NOW, seed_random_team, seed_team
+from tformance.core.metrics import scan as metrics_queries
 from tformance.core.metrics.report import ReportFilter, compute_report
 from tformance.core.store import database as database_module
 from tformance.core.store.database import close_database, open_database
@@ -104,6 +104,40 @@ def test_an_upgraded_database_opens_without_upgrading_again(tmp_path):
         assert SchemaInfo.get(SchemaInfo.key == "schema_version").value == str(SCHEMA_VERSION)
     finally:
         close_database()
+
+
+def test_reopening_an_upgraded_database_runs_no_step_again(tmp_path):
+    """Each step runs once: a derived column changed after the upgrade from schema 1 stays as it is
+    when the database opens again, though step 1 (the backfill) would recompute it; put the version
+    back to 1 and the next open does recompute it."""
+    path = tmp_path / "v1.db"
+    make_schema_1(path, seed_team)
+    open_database(path)  # the upgrade: every step from schema 1 runs, the backfill among them
+    row_id = PullRequest.select(PullRequest.id).order_by(PullRequest.id).first().id
+    backfilled = PullRequest.get_by_id(row_id).cycle_seconds
+    close_database()
+    assert backfilled is not None
+
+    def set_on_disk(statement: str) -> None:
+        connection = sqlite3.connect(path)
+        connection.execute(statement)
+        connection.commit()
+        connection.close()
+
+    def stored() -> tuple[str, float | None]:
+        open_database(path)
+        try:
+            version = SchemaInfo.get(SchemaInfo.key == "schema_version").value
+            return version, PullRequest.get_by_id(row_id).cycle_seconds
+        finally:
+            close_database()
+
+    set_on_disk(f"UPDATE pull_request SET cycle_seconds = -1 WHERE id = {row_id}")
+    assert stored() == (str(SCHEMA_VERSION), -1)
+    assert stored() == (str(SCHEMA_VERSION), -1), "nor on the open after that"
+
+    set_on_disk("UPDATE schema_info SET value = '1' WHERE key = 'schema_version'")
+    assert stored() == (str(SCHEMA_VERSION), backfilled), "the steps from schema 1 rewrite it when they are due"
 
 
 def test_a_schema_2_database_gets_the_pr_node_id_index(tmp_path):

@@ -7,8 +7,7 @@ from datetime import datetime
 
 import peewee as pw
 
-from tests.core.store.test_postgres import DOCS, awkward_fake
-from tests.sync_helpers import run_sync
+from tests.sync_helpers import DOCS, awkward_fake, run_sync
 from tformance.core.dates import utc_now
 from tformance.core.metrics.report import ReportFilter, compute_report
 from tformance.core.metrics.types import TeamReport
