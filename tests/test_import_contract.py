@@ -12,8 +12,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 # Checkout directory -> installed package (pyproject's package-dir).
 PACKAGES = {"tformance": "tformance", "core": "tformance.core", "fakes": "tformance.fakes", "tui": "tformance.tui"}
@@ -127,7 +125,6 @@ def test_the_command_line_imports_only_the_seam() -> None:
     assert violations("tformance", forbidden) == []
 
 
-@pytest.mark.xfail(strict=False, reason="tuiseam in progress")
 def test_the_app_imports_only_the_seam() -> None:
     def forbidden(_module: str, name: str) -> bool:
         if _within(name, "tformance.fakes"):

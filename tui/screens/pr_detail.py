@@ -10,9 +10,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-# TODO(lead): the verdict is not on the seam; the workspace could export these four names (or
-# PullRequestDetail carry its verdict), and then this import is from tformance.core.workspace.
-from tformance.core.detection.verdict import LLM, ai_tools, ai_verdict, ai_verdict_source
 from tformance.core.workspace import PullRequestDetail, Workspace, display_name
 
 from ..browser import open_in_browser
@@ -42,12 +39,9 @@ def describe_pull_request(pr: PullRequestDetail) -> Content:
         parts.append(("Not summarised yet: LLM enrichment is pending for this PR.", "$text-muted"))
 
     parts += [("\n\nAI assistance\n", "bold $text-primary")]
-    tools = ai_tools(pr.ai_tools, pr.signature_tools)
-    decided = ai_verdict(pr.is_ai_assisted, pr.signature_tools)
-    by_llm = ai_verdict_source(pr.is_ai_assisted, pr.signature_tools) == LLM
-    source = "the LLM's verdict" if by_llm else "signatures found in the PR"
-    if decided:
-        names = ", ".join(clean(display_name(tool)) for tool in tools) or "tool unknown"
+    source = "the LLM's verdict" if pr.decided_by_llm else "signatures found in the PR"
+    if pr.is_ai:
+        names = ", ".join(clean(display_name(tool)) for tool in pr.tools) or "tool unknown"
         parts.append(f"AI-assisted ({names}), by {source}.")
     else:
         parts.append(f"No sign of AI assistance ({source}).")

@@ -243,7 +243,7 @@ class RepoPickerScreen(Screen[None]):
         table = self.table
         if not self._loaded or not table.repo_count:
             return
-        shown = len(table.visible)
+        shown = len(table.shown)
         text = f"{len(table.selected):,} of {plural(table.repo_count, 'repository', 'repositories')} selected"
         if shown != table.repo_count:
             text += f" · {shown:,} shown"

@@ -69,10 +69,9 @@ class RepoTable(DataTable[Text]):
         for label, key in COLUMNS:
             self.add_column(label, key=key)
 
-    # The names the filter shows. It shadows DOMNode.visible (a bool) because the tests read it under
-    # this name; Textual reads it for focus and mouse hits, where an empty filter result is falsy.
-    @property  # type: ignore[misc]
-    def visible(self) -> list[str]:  # type: ignore[override]
+    @property
+    def shown(self) -> list[str]:
+        """The names the filter shows, in order. (Not ``visible``: Textual's own flag has that name.)"""
         return list(self._visible)
 
     @property
