@@ -41,7 +41,7 @@ from .screens.start import StartScreen
 from .screens.token import TokenScreen
 
 if TYPE_CHECKING:
-    from tformance.core.enrichment.enricher import Enricher
+    from tformance.core.enrichment.live import Enricher
     from tformance.core.llm.client import LLMClient
 
 # The dashboard (plotext, metrics), the sync and the LLM stage are imported when first needed:
@@ -243,7 +243,7 @@ class TformanceApp(App[None]):
 
         It runs until ``fetch_done`` is set and nothing is pending, or until Groq cannot be used.
         """
-        from tformance.core.enrichment.enricher import Enricher
+        from tformance.core.enrichment.live import Enricher
 
         settings = self.services.settings
         llm = self.llm_factory()
