@@ -26,7 +26,8 @@ FRONT_END_MAY_IMPORT = frozenset(
         "tformance.core.errors",  # what can go wrong, to say it in one line
         "tformance.core.settings",  # read once at start-up, passed in
         "tformance.core.metrics.types",  # the report's types (ReportFilter, TeamReport, PRRow, ...)
-        "tformance.core.reports.formats",  # the report's figures in words, shared by every output
+        "tformance.core.reports.figures",  # numbers, shares and durations in words, shared by every output
+        "tformance.core.reports.wording",  # the report's sentences, shared by every output
         "tformance.core.paths",  # where the files are
         "tformance.core.logs",  # logging set up by the command line
         "tformance.core.safe_text",  # terminal-safe text from GitHub

@@ -119,13 +119,14 @@ async def export(app: TformanceApp) -> None:
 
 def write_report(folder: Path, now: datetime, demo: bool) -> Path:
     """Write the report as HTML (``core.report_formats``) or, without it, as JSON; return the file."""
-    from tformance.core.metrics.report import ReportFilter, compute_report, list_prs, report_to_json
+    from tformance.core.metrics.report import ReportFilter, compute_report, list_prs
+    from tformance.core.reports.json_export import report_to_json
 
     report = compute_report(ReportFilter(), now=now)
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{'demo-' if demo else ''}tformance-report-{now:%Y%m%d-%H%M%S}"
     try:
-        from tformance.core import report_formats  # written alongside; optional until it lands
+        from tformance.core.reports import html_page as report_formats  # written alongside; optional until it lands
     except ImportError:
         report_formats = None
     render_html = getattr(report_formats, "render_html", None)

@@ -19,9 +19,10 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 
 from tformance.core.metrics.report import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
-from tformance.core.reports.formats import bots_note, describe_cycle_difference
+from tformance.core.reports.wording import bots_note, describe_cycle_difference
+from tformance.core.workspace import display_name
 
-from ..formatting import ago, count, hours, percent, plural, tool_label
+from ..formatting import ago, count, hours, percent, plural
 from ..messages import ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean
 from ..store_queries import pending_enrichment, synced_from
@@ -269,7 +270,7 @@ class DashboardScreen(Screen[None]):
             bar = "█" * max(1, round(tool.prs / top * width))
             lines.append(
                 Content.assemble(
-                    (f"{clean(tool_label(tool.tool), limit=14):<14} ", ""),
+                    (f"{clean(display_name(tool.tool), limit=14):<14} ", ""),
                     (bar, "$text-accent"),
                     (f" {count(tool.prs)}", ""),
                 )

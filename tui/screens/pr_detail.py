@@ -10,10 +10,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from tformance.core.metrics.types import ai_verdict, ai_verdict_source
+from tformance.core.detection.verdict import LLM, ai_tools, ai_verdict, ai_verdict_source
+from tformance.core.workspace import display_name
 
 from ..browser import open_in_browser
-from ..formatting import count, plural, tool_label
+from ..formatting import count, plural
 from ..safe_text import clean
 from ..store_queries import PullRequestDetail, pull_request_detail
 
@@ -40,18 +41,18 @@ def describe_pull_request(pr: PullRequestDetail) -> Content:
         parts.append(("Not summarised yet: LLM enrichment is pending for this PR.", "$text-muted"))
 
     parts += [("\n\nAI assistance\n", "bold $text-primary")]
-    tools = pr.ai_tools or pr.signature_tools
+    tools = ai_tools(pr.ai_tools, pr.signature_tools)
     decided = ai_verdict(pr.is_ai_assisted, pr.signature_tools)
-    by_llm = ai_verdict_source(pr.is_ai_assisted, pr.signature_tools) == "llm"
+    by_llm = ai_verdict_source(pr.is_ai_assisted, pr.signature_tools) == LLM
     source = "the LLM's verdict" if by_llm else "signatures found in the PR"
     if decided:
-        names = ", ".join(clean(tool_label(tool)) for tool in tools) or "tool unknown"
+        names = ", ".join(clean(display_name(tool)) for tool in tools) or "tool unknown"
         parts.append(f"AI-assisted ({names}), by {source}.")
     else:
         parts.append(f"No sign of AI assistance ({source}).")
     for evidence in pr.evidence:
         parts.append(("\n  • ", "$text-accent"))
-        parts.append(f"{clean(tool_label(str(evidence.get('tool'))))} in {_where(evidence.get('where'))}: ")
+        parts.append(f"{clean(display_name(str(evidence.get('tool'))))} in {_where(evidence.get('where'))}: ")
         parts.append((f"“{clean(evidence.get('excerpt'), limit=100)}”", "italic"))
 
     parts += [("\n\nDescription\n", "bold $text-primary")]

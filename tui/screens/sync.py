@@ -33,11 +33,11 @@ from tformance.core.events import (
     SyncStarted,
 )
 from tformance.core.store.sync_lock import SyncLock
-from tformance.core.sync.estimate import estimate
+from tformance.core.sync.estimate import estimate, rough_duration
 
 from ..error_text import explain
 from ..event_buffer import EventBuffer
-from ..formatting import count, minutes, plural, short_repo_names
+from ..formatting import count, plural, short_repo_names
 from ..messages import (
     EnrichmentUpdated,
     RepoSynced,
@@ -229,7 +229,7 @@ class SyncScreen(Screen[None]):
         points = f"~{count(planned.api_points)} GitHub points"
         if event.rate_limit_remaining is not None:
             points += f" of {count(event.rate_limit_remaining)} left"
-        plan = f"{count(event.total_prs)} PRs to fetch · {minutes(planned.seconds)} · {points}"
+        plan = f"{count(event.total_prs)} PRs to fetch · {rough_duration(planned.seconds)} · {points}"
         self.query_one("#sync-plan", Static).update(Content(plan))
 
     def _row_for(self, repo: str) -> RepoProgressWidget:
