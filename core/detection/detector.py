@@ -1,8 +1,9 @@
 """Stage 1 AI-assisted PR detection: deterministic signatures, offline and instant.
 
-`detect_ai` runs every rule in `ai_signatures` over a PR's title, body, branch, author,
+`detect_ai` runs every rule in `signatures` (and `prose`) over a PR's title, body, branch, author,
 labels and commits, and reports which AI tools left markers and where. Non-AI
 automation (dependabot, renovate, ...) is recognised separately and never counts as AI.
+Text that must not count is blanked first (`masking`); a name in prose must be asserted (`negation`).
 """
 
 from __future__ import annotations
@@ -178,12 +179,12 @@ def detect_ai(pr: PullRequestText) -> Detection:
     # ai_generic means "AI, no tool named", and "claude" beside "claude_code" names the same
     # use twice: the most specific tools stand.
     kept = most_specific({e.tool for e in found.values()})
-    evidence = [e for e in found.values() if e.tool in kept]
+    kept_evidence = [e for e in found.values() if e.tool in kept]
     tools = tuple(sorted(kept))
     return Detection(
         is_ai_assisted=bool(tools),
         tools=tools,
-        evidence=tuple(evidence),
+        evidence=tuple(kept_evidence),
         automation=tuple(sorted(automation)),
         review_bots=tuple(sorted(reviewers)),
     )

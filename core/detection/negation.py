@@ -61,9 +61,9 @@ def is_asserted(text: str, start: int, end: int) -> bool:
     after = text[end : end + _CONTEXT]
     if _ANSWERED_NO.match(after) or _DENIED_AFTER.match(after) or _BANNED_AFTER.match(after):
         return False
-    boundary = _SENTENCE_END.search(after)
+    sentence_end = _SENTENCE_END.search(after)
     # A ticked box answers its question: "- [x] Was AI used in this pull request?"
-    return not (boundary and boundary.group() == "?") or bool(_TICKED.match(before[line_start:]))
+    return not (sentence_end and sentence_end.group() == "?") or bool(_TICKED.match(before[line_start:]))
 
 
 def _is_quoted(text: str, start: int) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from tformance.core.enrichment.pending import claim_unit, count_pending, load_inputs, statuses_for, store_answers
 from tformance.core.errors import LLMBadAnswer, LLMNotFound
-from tformance.core.events import EnrichmentProgress, EventSink, Notice, ignore_events
+from tformance.core.events import EnrichmentProgress, EventSink, Notice, SyncEvent, ignore_events
 from tformance.core.llm.answers import PRAnswer, parse_answers
 from tformance.core.llm.batch import GroqBatches
 from tformance.core.llm.client import LLMClient
@@ -175,7 +175,7 @@ class BatchEnrichment:
                 return parse_answers(choice["message"]["content"], ids).answers
         return {}
 
-    def _emit(self, event: Any) -> None:
+    def _emit(self, event: SyncEvent) -> None:
         try:
             self.sink(event)
         except Exception:

@@ -20,7 +20,7 @@ import httpx
 
 from tformance.core.enrichment.pending import claim_unit, count_pending, load_inputs, statuses_for, store_and_count
 from tformance.core.errors import DatabaseError, LLMNoKey, LLMUnavailable
-from tformance.core.events import EnrichmentProgress, EnrichmentStopped, EventSink, Notice, ignore_events
+from tformance.core.events import EnrichmentProgress, EnrichmentStopped, EventSink, Notice, SyncEvent, ignore_events
 from tformance.core.llm.client import LLMClient, build_llm_client
 from tformance.core.llm.cost import TokenUsage, format_cost, usage_cost
 from tformance.core.llm.prompt import PROMPT_VERSION, PRInput
@@ -241,7 +241,7 @@ class Enricher:
             )
         )
 
-    def _emit(self, event: Any) -> None:
+    def _emit(self, event: SyncEvent) -> None:
         try:
             self.sink(event)
         except Exception:

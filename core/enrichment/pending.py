@@ -6,8 +6,10 @@ summary and final verdict, in one transaction per unit) or the LLM gave up on it
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from typing import cast
+
+import peewee as pw
 
 from tformance.core.llm.answers import PRAnswer, final_verdict
 from tformance.core.llm.prompt import PROMPT_VERSION, PRInput, signals_from_evidence
@@ -19,7 +21,7 @@ def statuses_for(retry_failed: bool) -> tuple[str, ...]:
     return (EnrichmentStatus.PENDING, EnrichmentStatus.FAILED) if retry_failed else (EnrichmentStatus.PENDING,)
 
 
-def _input_query() -> Any:
+def _input_query() -> pw.ModelSelect[PullRequest]:
     """Only the columns the LLM input needs, with the repo name."""
     return PullRequest.select(
         PullRequest.id,
@@ -58,13 +60,14 @@ def _inputs(rows: list[PullRequest]) -> list[PRInput]:
     ids = [row.id for row in rows]
     messages: dict[int, list[str]] = {pr_id: [] for pr_id in ids}
     if ids:
-        query: Any = (
+        query = (
             Commit.select(Commit.pull_request, Commit.message)
             .where(Commit.pull_request.in_(ids))
             .order_by(Commit.authored_at, Commit.id)
             .tuples()
         )
-        for pr_id, message in query:
+        # Peewee's stubs type ``.tuples()`` rows as model instances.
+        for pr_id, message in cast("Iterable[tuple[int, str | None]]", query):
             messages[pr_id].append(message or "")
     return [
         PRInput(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tformance.core.errors import LLMUnavailable
 from tformance.core.llm.client import LLMClient
 from tformance.core.llm.cost import TokenUsage
 
@@ -48,9 +49,12 @@ class GroqBatches:
         uploaded = await self.llm.call(
             lambda groq: groq.files.create(file=("tformance-batch.jsonl", data, "application/jsonl"), purpose="batch")
         )
+        file_id = uploaded.id
+        if file_id is None:
+            raise LLMUnavailable("Groq accepted the batch file but gave it no id: run `tformance enrich` again")
         batch = await self.llm.call(
             lambda groq: groq.batches.create(
-                input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window=completion_window
+                input_file_id=file_id, endpoint="/v1/chat/completions", completion_window=completion_window
             )
         )
         return str(batch.id)

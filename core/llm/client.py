@@ -61,6 +61,8 @@ from tformance.core.settings import DEFAULT_LLM_MODEL, Settings
 
 if TYPE_CHECKING:
     from groq import AsyncGroq
+    from groq.types import CompletionUsage
+    from groq.types.chat import ChatCompletion
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -149,9 +151,7 @@ class LLMClient:
         if self._groq is None:
             source = self._groq_source
             # An AsyncGroq has ``chat``; anything else is a factory that builds one.
-            self._groq = (
-                cast("AsyncGroq", source) if hasattr(source, "chat") else cast(Callable[[], "AsyncGroq"], source)()
-            )
+            self._groq = cast("AsyncGroq", source) if hasattr(source, "chat") else source()
         return self._groq
 
     async def close(self) -> None:
@@ -240,7 +240,7 @@ class LLMClient:
             headers: httpx.Headers | None = None
             failure: Exception | None = None
             outcome = "error"
-            completion: Any = None
+            completion: ChatCompletion | None = None
             try:
                 raw = await self.groq().chat.completions.with_raw_response.create(**body)
                 headers = raw.headers
@@ -338,7 +338,7 @@ class LLMClient:
         expected = prompt_tokens(group) * self._prompt_ratio + self._completion_per_pr * len(group)
         return math.ceil(min(expected, prompt_tokens(group) * self._prompt_ratio + max_tokens))
 
-    def _learn(self, group: list[PreparedPR], usage: Any) -> None:
+    def _learn(self, group: list[PreparedPR], usage: CompletionUsage | None) -> None:
         if usage is None:
             self.usage += TokenUsage(0, 0, 1)
             return
