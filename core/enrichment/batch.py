@@ -63,11 +63,7 @@ def batch_custom_id(pr_ids: Sequence[int], version: str = PROMPT_VERSION) -> str
 
 
 class BatchEnrichment:
-    """Large backfills through Groq's Batch API: submit once, then collect on a later run.
-
-    The outstanding job (its id, model, prompt version and which PRs each custom id covers) is kept
-    in the database, so ``tformance enrich --llm-mode batch`` resumes it from any process.
-    """
+    """Large backfills through Groq's Batch API: submit once, then collect on a later run (any process)."""
 
     def __init__(
         self,
