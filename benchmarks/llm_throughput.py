@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tformance.core.enrichment.enricher import Enricher, claim_unit, count_pending, store_answers
+from tformance.core.enrichment.live import Enricher
+from tformance.core.enrichment.pending import claim_unit, count_pending, store_answers
 from tformance.core.github.records import CommitRecord, PullRequestRecord
 from tformance.core.llm.client import LLMClient
 from tformance.core.store import pr_store

@@ -78,12 +78,38 @@ class GitHubSecondaryRateLimited(GitHubError):
         self.retry_after = retry_after
 
 
+# How every message that stops the LLM stage ends: the PRs stay pending until this is run.
+ENRICH_HINT = "run `tformance enrich` to finish"
+
+
 class LLMError(TformanceError):
     """Base of every failure talking to the LLM."""
 
 
 class LLMUnavailable(LLMError):
     """No key, a rejected key, Groq down or out of quota: enrichment waits for `tformance enrich`."""
+
+
+class LLMNoKey(LLMUnavailable):
+    def __init__(self) -> None:
+        super().__init__(f"no GROQ_API_KEY is set: set it, then {ENRICH_HINT}")
+
+
+class LLMKeyRejected(LLMUnavailable):
+    def __init__(self, status: int) -> None:
+        super().__init__(f"Groq rejected the API key ({status}): check GROQ_API_KEY, then {ENRICH_HINT}")
+
+
+class LLMQuotaExhausted(LLMUnavailable):
+    """The daily quota is used up (or Groq asks for a wait too long to sit through)."""
+
+
+class LLMDown(LLMUnavailable):
+    """Groq kept failing (5xx, 498, no connection) through every retry."""
+
+
+class LLMNotFound(LLMUnavailable):
+    """A batch or file Groq does not know (expired, or made with another key). Does not stop the client."""
 
 
 class LLMBadAnswer(LLMError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import peewee as pw
 
@@ -86,7 +87,9 @@ def _commits_of(pr_ids: Iterable[int]) -> dict[int, list[CommitText]]:
         .order_by(c.pull_request, c.id)
         .tuples()
     )
-    for pr_id, message, name, email, login in query:
+    # Peewee's stubs type ``.tuples()`` rows as model instances.
+    rows = cast("Iterable[tuple[int, str | None, str | None, str | None, str | None]]", query)
+    for pr_id, message, name, email, login in rows:
         commits.setdefault(pr_id, []).append(CommitText(message or "", name, email, login))
     return commits
 

@@ -212,10 +212,11 @@ def clean_summary(text: str) -> str:
 
 def _entries(data: Any) -> list[Any] | None:
     if isinstance(data, dict):
-        if isinstance(data.get("prs"), list):
-            return data["prs"]
-        if isinstance(data.get("prs"), dict):
-            return [data["prs"]]
+        prs = data.get("prs")
+        if isinstance(prs, list):
+            return prs
+        if isinstance(prs, dict):
+            return [prs]
         if "id" in data:
             return [data]  # a single entry for a single-PR request
         return None

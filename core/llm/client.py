@@ -1,36 +1,50 @@
 """Talking to Groq through the official ``groq`` SDK, as fast as the account's limits allow.
 
 ``LLMClient.analyse`` turns PRs into checked answers: it packs several PRs per request (sized by a
-token budget), sends requests concurrently, and paces them with a model of Groq's token bucket that
-is resynced from every response's ``x-ratelimit-remaining-tokens`` / ``x-ratelimit-reset-tokens``.
+token budget), sends requests concurrently, and paces them with ``pacing.TokenGovernor``, a model of
+Groq's token bucket resynced from every response's ``x-ratelimit-*`` headers.
 It honours ``retry-after`` however long (the SDK stops at 60 s, so its own retries are off), backs
 off on 498/503, and repairs bad answers: fenced JSON is stripped, invalid JSON is asked again once,
 a truncated or oversized request is split, and only the PRs missing from an answer are re-asked.
 
 When the key is rejected, the daily quota is used up or Groq stays down, the client stops for good
 (``LLMUnavailable``): PRs not answered yet are simply not in the result, so they stay pending.
+The Batch API (``llm.batch``) goes through ``call``, under the same failure rules.
 The API key lives only inside the SDK client: never in a message, a log line or a repr.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 import math
 import random
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
-from tformance.core.errors import LLMBadAnswer, LLMUnavailable
+from tformance.core.errors import (
+    ENRICH_HINT,
+    LLMBadAnswer,
+    LLMDown,
+    LLMKeyRejected,
+    LLMNotFound,
+    LLMQuotaExhausted,
+    LLMUnavailable,
+)
 from tformance.core.llm.answers import ParsedAnswers, PRAnswer, parse_answers
 from tformance.core.llm.cost import COMPLETION_TOKENS_PER_PR, TokenUsage
+from tformance.core.llm.pacing import (
+    DEFAULT_MAX_CONCURRENCY,
+    INITIAL_CONCURRENCY,
+    TokenGovernor,
+    format_wait,
+    retry_after,
+)
 from tformance.core.llm.prompt import (
     PreparedPR,
     PRInput,
@@ -47,13 +61,14 @@ from tformance.core.settings import DEFAULT_LLM_MODEL, Settings
 
 if TYPE_CHECKING:
     from groq import AsyncGroq
+    from groq.types import CompletionUsage
+    from groq.types.chat import ChatCompletion
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_REQUEST_TOKENS = 8000  # prompt + expected answer of one request, before the account's limit is known
 DEFAULT_MAX_PRS_PER_REQUEST = 20  # bounds the answer's length, so its latency and what a failure costs
-DEFAULT_MAX_CONCURRENCY = 16
-INITIAL_CONCURRENCY = 4
 MAX_WAIT_SECONDS = 900.0  # a longer retry-after means "out of quota for now": stop, resume later
 MAX_TRANSIENT_ATTEMPTS = 6
 REASK_ROUNDS = 2
@@ -64,33 +79,8 @@ UNREACHABLE_ATTEMPTS = 3
 SILENCE_DEADLINE = 10.0
 # Connect fast (a closed or unrouted host), read long enough for a long answer to stream in.
 GROQ_TIMEOUT = httpx.Timeout(20.0, connect=3.0)
-ENRICH_HINT = "run `tformance enrich` to finish"
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|us|\u00b5s|ns|h|m|s)")
-_TRY_AGAIN = re.compile(r"try again in ((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)", re.IGNORECASE)
 _DAILY = re.compile(r"per day|\(TPD\)|\(RPD\)|\(ASD\)|daily", re.IGNORECASE)
-
-
-class LLMNoKey(LLMUnavailable):
-    def __init__(self) -> None:
-        super().__init__(f"no GROQ_API_KEY is set: set it, then {ENRICH_HINT}")
-
-
-class LLMKeyRejected(LLMUnavailable):
-    def __init__(self, status: int) -> None:
-        super().__init__(f"Groq rejected the API key ({status}): check GROQ_API_KEY, then {ENRICH_HINT}")
-
-
-class LLMQuotaExhausted(LLMUnavailable):
-    """The daily quota is used up (or Groq asks for a wait too long to sit through)."""
-
-
-class LLMDown(LLMUnavailable):
-    """Groq kept failing (5xx, 498, no connection) through every retry."""
-
-
-class LLMNotFound(LLMUnavailable):
-    """A batch or file Groq does not know (expired, or made with another key). Does not stop the client."""
 
 
 class _Truncated(Exception):
@@ -114,169 +104,6 @@ class Analysis:
 class _Completion:
     content: str | None
     finish_reason: str | None
-
-
-@dataclass(frozen=True)
-class BatchStatus:
-    """A Groq batch job as last seen."""
-
-    id: str
-    status: str  # validating, in_progress, finalizing, completed, failed, expired, cancelling, cancelled
-    output_file_id: str | None
-    error_file_id: str | None
-    completed: int
-    failed: int
-    total: int
-
-    @property
-    def finished(self) -> bool:
-        return self.status in ("completed", "failed", "expired", "cancelled")
-
-
-def parse_duration(value: str | None) -> float | None:
-    """Seconds in a Go-style duration as Groq sends them (``7.66s``, ``2m59.5s``, ``120ms``) or a number."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    parts = _DURATION_PART.findall(text)
-    if not parts or "".join(number + unit for number, unit in parts) != text:
-        return None
-    scale = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "\u00b5s": 1e-6, "ns": 1e-9}
-    return sum(float(number) * scale[unit] for number, unit in parts)
-
-
-def _header_int(headers: httpx.Headers | None, name: str) -> int | None:
-    raw = headers.get(name) if headers is not None else None
-    try:
-        return int(float(raw)) if raw is not None else None
-    except ValueError:
-        return None
-
-
-class TokenGovernor:
-    """How many requests may be in flight and when: a mirror of Groq's token bucket.
-
-    Every request reserves its estimated tokens; each response's headers resync the estimate
-    (minus what later, still unanswered requests reserved, since the server may not count them yet).
-    The concurrency cap grows by one per success and halves on 429, 498 and 5xx.
-    """
-
-    def __init__(self, initial_concurrency: int = INITIAL_CONCURRENCY, max_concurrency: int = DEFAULT_MAX_CONCURRENCY):
-        self.limit: int | None = None  # tokens per minute, from x-ratelimit-limit-tokens
-        self.available: float | None = None  # tokens in the bucket at ``stamp``; None: unknown yet
-        self.refill: float | None = None  # tokens per second
-        self.stamp = time.monotonic()
-        self.blocked_until = 0.0
-        self.concurrency = max(1, min(initial_concurrency, max_concurrency))
-        self.max_concurrency = max(1, max_concurrency)
-        self.stopped: LLMUnavailable | None = None
-        self.peak_in_flight = 0
-        self._in_flight: dict[int, int] = {}
-        self._sequence = 0
-        self._synced = 0
-        self._answered = False
-        self._changed: asyncio.Future[None] | None = None
-
-    @property
-    def in_flight(self) -> int:
-        return len(self._in_flight)
-
-    def estimate(self, now: float) -> float:
-        """Tokens we believe the bucket holds at ``now``."""
-        if self.available is None:
-            return math.inf
-        if self.refill and self.limit:
-            return min(float(self.limit), self.available + self.refill * (now - self.stamp))
-        return self.available
-
-    async def acquire(self, cost: int) -> int:
-        """Wait until a request of ``cost`` tokens may go; returns its ticket for ``release``."""
-        while True:
-            if self.stopped is not None:
-                raise self.stopped
-            now = time.monotonic()
-            wait = self._wait_needed(cost, now)
-            if wait == 0:
-                break
-            await self._wait(wait)
-        self._sequence += 1
-        self._in_flight[self._sequence] = cost
-        self.peak_in_flight = max(self.peak_in_flight, len(self._in_flight))
-        if self.available is not None:
-            self.available, self.stamp = self.estimate(now) - cost, now
-        return self._sequence
-
-    def release(self, ticket: int, headers: httpx.Headers | None, outcome: str) -> None:
-        """A request ended: ``outcome`` is ok, rate_limited, overloaded or error."""
-        cost = self._in_flight.pop(ticket, 0)
-        now = time.monotonic()
-        self._answered = self._answered or headers is not None
-        if not self._sync(ticket, headers, now) and outcome != "ok" and self.available is not None:
-            self.available += cost  # a refused request is not charged
-        if outcome == "ok":
-            self.concurrency = min(self.max_concurrency, self.concurrency + 1)
-        elif outcome in ("rate_limited", "overloaded"):
-            self.concurrency = max(1, self.concurrency // 2)
-        self._notify()
-
-    def block(self, seconds: float) -> None:
-        """No request starts for ``seconds`` (retry-after, back-off)."""
-        self.blocked_until = max(self.blocked_until, time.monotonic() + seconds)
-        self._notify()
-
-    def stop(self, error: LLMUnavailable) -> None:
-        if self.stopped is None:
-            self.stopped = error
-        self._notify()
-
-    def _wait_needed(self, cost: int, now: float) -> float | None:
-        """0 to go now, seconds to wait, or None to wait for the next response."""
-        if now < self.blocked_until:
-            return self.blocked_until - now
-        if len(self._in_flight) >= self.concurrency:
-            return None
-        if not self._answered and self._in_flight:
-            return None  # one probe first: its headers tell the account's limits before a burst
-        need = float(cost if self.limit is None else min(cost, self.limit))
-        available = self.estimate(now)
-        if available >= need:
-            return 0
-        if self.refill:
-            return max(0.005, (need - available) / self.refill)
-        # Nothing tells when tokens come back: wait for a response, or go and let a 429 say.
-        return None if self._in_flight else 0
-
-    def _sync(self, ticket: int, headers: httpx.Headers | None, now: float) -> bool:
-        limit = _header_int(headers, "x-ratelimit-limit-tokens")
-        remaining = _header_int(headers, "x-ratelimit-remaining-tokens")
-        if limit:
-            self.limit = limit
-        if remaining is None or ticket <= self._synced:
-            return False  # no news, or older news than we have
-        self._synced = ticket
-        reset = parse_duration(headers.get("x-ratelimit-reset-tokens")) if headers is not None else None
-        if reset and self.limit and remaining < self.limit:
-            self.refill = (self.limit - remaining) / reset
-        elif self.refill is None and self.limit:
-            self.refill = self.limit / 60.0
-        later = sum(cost for other, cost in self._in_flight.items() if other > ticket)
-        self.available, self.stamp = float(remaining - later), now
-        return True
-
-    async def _wait(self, timeout: float | None) -> None:
-        if self._changed is None or self._changed.done():
-            self._changed = asyncio.get_running_loop().create_future()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(self._changed), timeout)
-
-    def _notify(self) -> None:
-        if self._changed is not None and not self._changed.done():
-            self._changed.set_result(None)
-        self._changed = None
 
 
 class LLMClient:
@@ -324,9 +151,7 @@ class LLMClient:
         if self._groq is None:
             source = self._groq_source
             # An AsyncGroq has ``chat``; anything else is a factory that builds one.
-            self._groq = (
-                cast("AsyncGroq", source) if hasattr(source, "chat") else cast(Callable[[], "AsyncGroq"], source)()
-            )
+            self._groq = cast("AsyncGroq", source) if hasattr(source, "chat") else source()
         return self._groq
 
     async def close(self) -> None:
@@ -415,7 +240,7 @@ class LLMClient:
             headers: httpx.Headers | None = None
             failure: Exception | None = None
             outcome = "error"
-            completion: Any = None
+            completion: ChatCompletion | None = None
             try:
                 raw = await self.groq().chat.completions.with_raw_response.create(**body)
                 headers = raw.headers
@@ -456,10 +281,10 @@ class LLMClient:
         if status == 429:
             if _DAILY.search(message):
                 self._stop(LLMQuotaExhausted(f"Groq's daily quota for {self.model} is used up: {ENRICH_HINT} later"))
-            wait = _retry_after(headers, message)
+            wait = retry_after(headers, message)
             if wait > self.max_wait:
                 self._stop(
-                    LLMQuotaExhausted(f"Groq asks us to wait {_format_wait(wait)} (rate limit): {ENRICH_HINT} later")
+                    LLMQuotaExhausted(f"Groq asks us to wait {format_wait(wait)} (rate limit): {ENRICH_HINT} later")
                 )
             log.info("Groq rate limit: waiting %.1fs", wait)
             self.governor.block(wait)
@@ -472,7 +297,7 @@ class LLMClient:
             if status is None:
                 self._give_up_if_silent(failure, transient)
             delay = min(self.backoff_cap, self.backoff_base * 2 ** (transient - 1)) * (0.5 + random.random() / 2)
-            delay = max(delay, _retry_after(headers, message, default=0.0))
+            delay = max(delay, retry_after(headers, message, default=0.0))
             log.info("%s; retrying in %.1fs", what, delay)
             self.governor.block(delay)
             return transient
@@ -513,7 +338,7 @@ class LLMClient:
         expected = prompt_tokens(group) * self._prompt_ratio + self._completion_per_pr * len(group)
         return math.ceil(min(expected, prompt_tokens(group) * self._prompt_ratio + max_tokens))
 
-    def _learn(self, group: list[PreparedPR], usage: Any) -> None:
+    def _learn(self, group: list[PreparedPR], usage: CompletionUsage | None) -> None:
         if usage is None:
             self.usage += TokenUsage(0, 0, 1)
             return
@@ -524,54 +349,8 @@ class LLMClient:
         if completion:
             self._completion_per_pr = 0.7 * self._completion_per_pr + 0.3 * (completion / len(group))
 
-    # -- Batch API ---------------------------------------------------------------------------
-
-    async def submit_batch(self, lines: Sequence[dict[str, Any]], completion_window: str = "24h") -> str:
-        """Upload ``lines`` as JSONL and start a batch on them; returns the batch id."""
-        data = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
-        uploaded = await self._call(
-            lambda groq: groq.files.create(file=("tformance-batch.jsonl", data, "application/jsonl"), purpose="batch")
-        )
-        batch = await self._call(
-            lambda groq: groq.batches.create(
-                input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window=completion_window
-            )
-        )
-        return str(batch.id)
-
-    async def batch_status(self, batch_id: str) -> BatchStatus:
-        batch = await self._call(lambda groq: groq.batches.retrieve(batch_id))
-        counts = batch.request_counts
-        return BatchStatus(
-            id=batch.id,
-            status=batch.status,
-            output_file_id=batch.output_file_id,
-            error_file_id=batch.error_file_id,
-            completed=counts.completed if counts else 0,
-            failed=counts.failed if counts else 0,
-            total=counts.total if counts else 0,
-        )
-
-    async def batch_output(self, file_id: str) -> list[dict[str, Any]]:
-        """The result lines of a finished batch, one JSON object each."""
-        response = await self._call(lambda groq: groq.files.content(file_id))
-        text = (await response.read()).decode("utf-8", errors="replace")
-        lines = []
-        for line in text.splitlines():
-            if line.strip():
-                try:
-                    lines.append(json.loads(line))
-                except ValueError:
-                    log.warning("skipping a batch result line that is not JSON")
-        return lines
-
-    def count_batch_usage(self, usage: dict[str, Any] | None) -> None:
-        if isinstance(usage, dict):
-            prompt, completion = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-            self.usage += TokenUsage(prompt, completion, 1)
-
-    async def _call(self, operation: Callable[[AsyncGroq], Any]) -> Any:
-        """A Batch or Files API call, with the same failure rules as completions."""
+    async def call(self, operation: Callable[[AsyncGroq], Awaitable[T]]) -> T:
+        """A call other than a completion (the Batch and Files API), with the same failure rules."""
         transient = 0
         while True:
             if self.stopped is not None:
@@ -638,30 +417,6 @@ def _error_message(failure: Exception) -> str:
 def _error_code(failure: Exception) -> str | None:
     code = _error_body(failure).get("code")
     return code if isinstance(code, str) else None
-
-
-def _retry_after(headers: httpx.Headers | None, message: str, default: float = 2.0) -> float:
-    """Seconds to wait: ``retry-after`` (any length), else the "try again in 7.5s" in the message."""
-    if headers is not None:
-        for name in ("retry-after-ms", "retry-after"):
-            value = headers.get(name)
-            seconds = parse_duration(value) if value else None
-            if seconds is not None:
-                return seconds / 1000 if name == "retry-after-ms" else seconds
-    match = _TRY_AGAIN.search(message)
-    if match:
-        seconds = parse_duration(match.group(1))
-        if seconds is not None:
-            return seconds
-    return default
-
-
-def _format_wait(seconds: float) -> str:
-    if seconds >= 3600:
-        return f"{seconds / 3600:.1f} h"
-    if seconds >= 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds:.0f} s"
 
 
 def _describe(problem: Exception) -> str:

@@ -10,10 +10,12 @@ from tformance.core.dates import utc_now
 from tformance.core.detection.detector import CommitText, PullRequestText
 from tformance.core.detection.rescan import RescanResult
 from tformance.core.detection.tools import display_name
-from tformance.core.enrichment.enricher import BatchOutcome, EnrichmentSummary
+from tformance.core.enrichment.batch import BatchOutcome
+from tformance.core.enrichment.live import EnrichmentSummary
+from tformance.core.errors import LLMNoKey
 from tformance.core.github.client import RepoInfo, TokenInfo
 from tformance.core.github.token_sources import SOURCE_DESCRIPTIONS, FoundToken
-from tformance.core.llm.client import LLMClient, LLMNoKey
+from tformance.core.llm.client import LLMClient
 from tformance.core.llm.cost import format_cost
 from tformance.core.store.database import database_failure
 from tformance.core.store.overview import PullRequestDetail, StoreOverview

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tformance.core.enrichment.enricher import BatchOutcome
+from tformance.core.enrichment.batch import BatchOutcome
 from tformance.core.github.client import RepoInfo, TokenInfo
 from tformance.core.sync.estimate import Estimate
 

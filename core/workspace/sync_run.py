@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from tformance.core.detection.rescan import rescan_at_sync_start
-from tformance.core.enrichment.enricher import Enricher, EnrichmentSummary
+from tformance.core.enrichment.live import Enricher, EnrichmentSummary
 from tformance.core.events import EventSink, SyncFinished
 from tformance.core.github.client import TokenInfo
 from tformance.core.llm.client import LLMClient

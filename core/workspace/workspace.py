@@ -22,7 +22,8 @@ from tformance.core.config_file import save_config_value
 from tformance.core.dates import calculate_sync_date_range, utc_now
 from tformance.core.detection.detector import RULES_VERSION, PullRequestText, detect_ai, detection_to_json
 from tformance.core.detection.rescan import RescanResult, rescan_signatures
-from tformance.core.enrichment.enricher import BatchEnrichment, BatchOutcome, Enricher, EnrichmentSummary
+from tformance.core.enrichment.batch import BatchEnrichment, BatchOutcome
+from tformance.core.enrichment.live import Enricher, EnrichmentSummary
 from tformance.core.events import EventSink, SyncFinished
 from tformance.core.github import token_store
 from tformance.core.github.client import TokenInfo, sso_hidden_note

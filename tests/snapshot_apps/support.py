@@ -7,7 +7,7 @@ import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from tformance.core.enrichment.enricher import Enricher
+from tformance.core.enrichment.live import Enricher
 from tformance.core.llm.client import LLMClient
 from tformance.core.settings import DEFAULT_LLM_MODEL, Settings
 from tformance.core.store.database import close_database, open_database

@@ -11,15 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.factories import REPO, pr_record
-from tformance.core.enrichment.enricher import (
-    BatchEnrichment,
-    Enricher,
-    batch_custom_id,
-    claim_unit,
-    count_pending,
-    load_batch_state,
-    store_answers,
-)
+from tformance.core.enrichment.batch import BatchEnrichment, batch_custom_id, load_batch_state
+from tformance.core.enrichment.live import Enricher
+from tformance.core.enrichment.pending import claim_unit, count_pending, store_answers
 from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice
 from tformance.core.github.records import PullRequestRecord
 from tformance.core.llm.answers import PRAnswer

@@ -10,15 +10,9 @@ import time
 import pytest
 from groq import AsyncGroq
 
-from tformance.core.errors import LLMUnavailable
-from tformance.core.llm.client import (
-    LLMClient,
-    LLMDown,
-    LLMKeyRejected,
-    LLMQuotaExhausted,
-    build_llm_client,
-    parse_duration,
-)
+from tformance.core.errors import LLMDown, LLMKeyRejected, LLMQuotaExhausted, LLMUnavailable
+from tformance.core.llm.client import LLMClient, build_llm_client
+from tformance.core.llm.pacing import parse_duration
 from tformance.core.llm.prompt import PRInput
 from tformance.core.settings import Settings
 from tformance.fakes.groq_fake import FakeGroq, GroqFault, serve_in_thread
