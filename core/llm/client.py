@@ -355,14 +355,15 @@ class LLMClient:
         while True:
             if self.stopped is not None:
                 raise self.stopped
-            try:
-                result = await operation(self.groq())
-                self._silent_since = None
-                return result
-            except _groq_errors().APIStatusError as error:
-                transient = await self._handle_failure(error, error.response.headers, transient)
-            except _groq_errors().APIConnectionError as error:
-                transient = await self._handle_failure(error, None, transient)
+            try:  # _TooLarge comes from the failure handlers, so it is caught around them
+                try:
+                    result = await operation(self.groq())
+                    self._silent_since = None
+                    return result
+                except _groq_errors().APIStatusError as error:
+                    transient = await self._handle_failure(error, error.response.headers, transient)
+                except _groq_errors().APIConnectionError as error:
+                    transient = await self._handle_failure(error, None, transient)
             except _TooLarge as error:
                 raise LLMUnavailable(f"Groq refused the batch file as too large: {error}") from None
             await asyncio.sleep(max(0.0, self.governor.blocked_until - time.monotonic()))

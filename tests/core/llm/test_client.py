@@ -329,3 +329,19 @@ def _http(fake: FakeGroq):
     import httpx
 
     return httpx.AsyncClient(transport=fake.transport())
+
+
+async def test_a_batch_file_groq_refuses_as_too_large_is_one_sentence() -> None:
+    """A 413 on an upload (Files/Batch API) ends as an LLMUnavailable sentence, not a private error."""
+    import groq
+    import httpx
+
+    request = httpx.Request("POST", "https://api.groq.com/openai/v1/files")
+    response = httpx.Response(413, request=request, json={"error": {"message": "file too large"}})
+
+    async def upload(_client: AsyncGroq) -> None:
+        raise groq.APIStatusError("file too large", response=response, body=None)
+
+    client = make_client(FakeGroq())
+    with pytest.raises(LLMUnavailable, match="too large"):
+        await client.call(upload)
