@@ -25,6 +25,7 @@ from tformance.core.events import (
     SLOW_DOWN,
     Notice,
     OverallProgress,
+    PageStored,
     RepoFinished,
     RepoProgress,
     Stage,
@@ -144,7 +145,7 @@ class SyncScreen(Screen[None]):
             if notice := await app.db.run(rescan_at_sync_start):
                 self.buffer.put(run, notice)
             async with app.services.github(app.token) as github:
-                service = app.services.sync_service(github, app.db, sink=self.buffer.sink(run), on_stored=self._stored)
+                service = app.services.sync_service(github, app.db, sink=self._sink(run))
                 finished = await service.run(repos, self.months)
         except asyncio.CancelledError:
             self.post_message(SyncCompleted(SyncFinished((), cancelled=True), run))
@@ -159,6 +160,18 @@ class SyncScreen(Screen[None]):
             lock.release()
         self.post_message(SyncCompleted(finished or SyncFinished(()), run))
         return finished
+
+    def _sink(self, run: str) -> Callable[[SyncEvent], None]:
+        """The run's events: a ``PageStored`` wakes the LLM stage, the others go to the screen."""
+        shown = self.buffer.sink(run)
+
+        def route(event: SyncEvent) -> None:
+            if not isinstance(event, PageStored):
+                shown(event)
+            elif self._stored is not None:
+                self._stored(event.repo)
+
+        return route
 
     @on(SyncCompleted)
     def _run_completed(self, message: SyncCompleted) -> None:
