@@ -21,6 +21,7 @@ from tformance.core.store.models import (
     SCHEMA_VERSION,
     Commit,
     PullRequest,
+    Repository,
     SchemaInfo,
     SyncSlice,
     db_proxy,
@@ -124,6 +125,14 @@ def _add_sync_slices(database: pw.Database) -> None:
     database.create_tables([SyncSlice], safe=True)
 
 
+def _drop_sync_progress(database: pw.Database) -> None:
+    """Schema 7 -> 8: ``repository.sync_progress`` goes. It was only ever set to 100, at the end of
+    a repo's sync: ``sync_status`` and the PR counts beside it already say that."""
+    table = Repository._meta.table_name
+    if "sync_progress" in {column.name for column in database.get_columns(table)}:
+        migrate(SchemaMigrator.from_database(database).drop_column(table, "sync_progress"))
+
+
 # Upgrade steps: version N -> N+1. Each takes the open database. Add one per schema change.
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _add_derived_columns,
@@ -132,6 +141,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     4: _durations_in_double_precision,
     5: _rename_commit_table,
     6: _add_sync_slices,
+    7: _drop_sync_progress,
 }
 
 
