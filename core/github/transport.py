@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import httpx
 
@@ -280,7 +280,7 @@ class GraphQLTransport:
         if not errors:
             if data is None:
                 raise GitHubTransientError("GitHub sent no data")
-            return data
+            return cast(Json, data)  # GraphQL's ``data`` is an object
         return self._raise_for_errors(errors, data, response.headers, partial)
 
     def _raise_for_errors(
