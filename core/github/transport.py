@@ -1,4 +1,4 @@
-"""How tformance talks to GitHub's GraphQL API politely: one request at a time through here.
+"""How tformance talks to GitHub's GraphQL API politely: every request goes through here.
 
 Every request goes through the token's ``GitHubGovernor`` (concurrency, points a minute and the
 server-time budget), the primary rate limit is waited out (trusting the body over the headers,
