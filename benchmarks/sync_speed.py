@@ -29,6 +29,7 @@ from pathlib import Path
 
 import httpx
 
+from tformance.core.events import PageStored, SyncEvent
 from tformance.core.github.client import GitHubClient
 from tformance.core.github.governor import GitHubGovernor
 from tformance.core.store.database import open_database
@@ -101,15 +102,16 @@ async def timed_sync(
         async with GitHubClient(DEMO_TOKEN, url, governor=governor) as github:
             started = time.perf_counter()
 
-            def stored(repo: str) -> None:
-                first.setdefault(repo, time.perf_counter() - started)
+            def stored(event: SyncEvent) -> None:
+                if isinstance(event, PageStored):
+                    first.setdefault(event.repo, time.perf_counter() - started)
 
             service = SyncService(
                 github,
                 db,
                 page_size=page_size,
                 max_concurrent_repos=concurrent_repos,
-                on_stored=stored,
+                sink=stored,
                 slice_above_pages=slice_above_pages,
             )
             finished = await service.run(repos, 12)

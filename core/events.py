@@ -1,6 +1,8 @@
 """Progress crosses from the sync service to any UI as these small frozen events.
 
 The CLI's sink draws terminal bars; the TUI's sink posts Textual messages. Nothing here knows either.
+An ``EventSink`` is the one way the engine reports: the orchestration (``core/workspace``) reads
+the same stream to start the LLM stage on each ``PageStored``, so no component takes callbacks.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ class Stage(StrEnum):
     FETCHING = "fetching"
     PAUSED = "paused"  # rate limit: waits until ``paused_until``
     RETRYING = "retrying"
-    ENRICHING = "enriching"
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -77,6 +78,17 @@ class RepoFinished:
 
 
 @dataclass(frozen=True)
+class PageStored:
+    """A page of ``repo``'s PRs is in the database: the LLM stage may start on them.
+
+    For the orchestration, which routes it to the enricher; a UI has nothing to draw for it.
+    """
+
+    repo: str
+    prs: int  # PRs on the page (always at least one)
+
+
+@dataclass(frozen=True)
 class Notice:
     """A one-line message for the user (LLM unavailable, resumed from an earlier run, ...)."""
 
@@ -119,6 +131,7 @@ SyncEvent = (
     | RepoProgress
     | OverallProgress
     | RepoFinished
+    | PageStored
     | Notice
     | SyncFinished
     | EnrichmentProgress

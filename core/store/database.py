@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import peewee as pw
 from playhouse import db_url
@@ -21,6 +21,7 @@ from tformance.core.store.models import (
     SCHEMA_VERSION,
     Commit,
     PullRequest,
+    Repository,
     SchemaInfo,
     SyncSlice,
     db_proxy,
@@ -60,7 +61,8 @@ def _refill_derived_columns(database: pw.Database, fields: Sequence[pw.Field]) -
     sources = (pr.id, pr.created_at, pr.merged_at, pr.first_review_at, pr.additions, pr.deletions, pr.signature_tools)
     last_id = 0
     while True:
-        rows = list(pr.select(*sources).where(pr.id > last_id).order_by(pr.id).limit(BACKFILL_BATCH).tuples())
+        query = pr.select(*sources).where(pr.id > last_id).order_by(pr.id).limit(BACKFILL_BATCH)
+        rows = list(cast("Iterable[tuple[Any, ...]]", query.tuples()))  # Peewee types rows as models
         if not rows:
             break
         _update_by_id(database, fields, ((row[0], derived_columns(*row[1:])) for row in rows))
@@ -98,7 +100,7 @@ def _durations_in_double_precision(database: pw.Database) -> None:
     if all(types.get(field.column_name) == "double precision" for field in fields):
         return
     for field in fields:
-        database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE DOUBLE PRECISION')
+        _execute(database, f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE DOUBLE PRECISION')
     _refill_derived_columns(database, fields)
 
 
@@ -116,12 +118,20 @@ def _rename_commit_table(database: pw.Database) -> None:
         if index.name.startswith("commit_") and not index.name.endswith("_pkey"):
             migrate(migrator.drop_index(new_name, index.name))
     if isinstance(database, pw.PostgresqlDatabase):  # keep the id sequence's name in step with its table
-        database.execute_sql(f'ALTER SEQUENCE IF EXISTS "commit_id_seq" RENAME TO "{new_name}_id_seq"')
+        _execute(database, f'ALTER SEQUENCE IF EXISTS "commit_id_seq" RENAME TO "{new_name}_id_seq"')
 
 
 def _add_sync_slices(database: pw.Database) -> None:
     """Schema 6 -> 7: the ``sync_slice`` table, where each backfill slice keeps its resume point."""
     database.create_tables([SyncSlice], safe=True)
+
+
+def _drop_sync_progress(database: pw.Database) -> None:
+    """Schema 7 -> 8: ``repository.sync_progress`` goes. It was only ever set to 100, at the end of
+    a repo's sync: ``sync_status`` and the PR counts beside it already say that."""
+    table = Repository._meta.table_name
+    if "sync_progress" in {column.name for column in database.get_columns(table)}:
+        migrate(SchemaMigrator.from_database(database).drop_column(table, "sync_progress"))
 
 
 # Upgrade steps: version N -> N+1. Each takes the open database. Add one per schema change.
@@ -132,7 +142,13 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     4: _durations_in_double_precision,
     5: _rename_commit_table,
     6: _add_sync_slices,
+    7: _drop_sync_progress,
 }
+
+
+def _execute(database: pw.Database, sql: str, params: Sequence[Any] = ()) -> None:
+    """Run one statement whose result is not needed."""
+    database.execute_sql(sql, params)  # type: ignore[no-untyped-call]  # Peewee is unannotated
 
 
 def _update_by_id(
@@ -146,7 +162,8 @@ def _update_by_id(
     model = fields[0].model
     marked = {field: pw.Value(index, unpack=False) for index, field in enumerate(fields)}
     query = model.update(marked).where(model._meta.primary_key == pw.Value(len(fields), unpack=False))
-    sql, order = database.get_sql_context().sql(query).query()
+    context = database.get_sql_context()
+    sql, order = context.sql(query).query()  # type: ignore[no-untyped-call]  # Peewee is unannotated
     id_slot = order.index(len(fields))
     converters = [(fields[slot].name, fields[slot].db_value) if slot != len(fields) else None for slot in order]
     params = []
@@ -154,7 +171,8 @@ def _update_by_id(
         row = [None if entry is None else entry[1](values[entry[0]]) for entry in converters]
         row[id_slot] = row_id
         params.append(row)
-    database.cursor().executemany(sql, params)
+    cursor = database.cursor()  # type: ignore[no-untyped-call]  # Peewee is unannotated
+    cursor.executemany(sql, params)
 
 
 class _SqliteDatabase(pw.SqliteDatabase):
@@ -165,7 +183,7 @@ class _SqliteDatabase(pw.SqliteDatabase):
     """
 
     def rollback(self) -> None:
-        connection = self._state.conn
+        connection = self._state.conn  # type: ignore[attr-defined]  # Peewee sets it, unannotated
         if connection is not None and not connection.in_transaction:
             return
         super().rollback()
@@ -299,7 +317,7 @@ SCHEMA_LOCK_KEY = 0x7466_5343  # "tfSC"
 def _serialise_schema_changes(database: pw.Database) -> None:
     """On PostgreSQL, wait until no one else is creating or upgrading the schema (released at commit)."""
     if isinstance(database, pw.PostgresqlDatabase):
-        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+        _execute(database, "SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
 
 
 def _upgrade(database: pw.Database, location: str) -> None:

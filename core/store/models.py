@@ -16,8 +16,8 @@ db_proxy = pw.DatabaseProxy()
 
 # 2: PullRequest's derived metric columns and the metrics indexes; 3: signature_rules_version;
 # 4: PR node id index; 5: durations in double precision (PostgreSQL's REAL rounds to 6 digits);
-# 6: table `commit` renamed `pr_commit`; 7: the sync_slice table.
-SCHEMA_VERSION = 7
+# 6: table `commit` renamed `pr_commit`; 7: the sync_slice table; 8: repository.sync_progress dropped.
+SCHEMA_VERSION = 8
 
 
 class UTCDateTimeField(pw.DateTimeField):
@@ -85,7 +85,6 @@ class Repository(BaseModel):
     prs_last_6_months = pw.IntegerField(null=True)
 
     sync_status = pw.CharField(default=SyncStatus.PENDING, index=True)
-    sync_progress = pw.IntegerField(default=0)  # 0-100
     sync_prs_total = pw.IntegerField(default=0)
     sync_prs_completed = pw.IntegerField(default=0)
     sync_started_at = UTCDateTimeField(null=True)

@@ -1,3 +1,4 @@
-"""The sync: a repository's history planned as date slices, fetched concurrently under the
-governor, stored page by page, with one pre-flight estimate of what it will cost.
+"""The sync: ``service`` (the run and each repo's state on its row), ``preflight`` (exact counts),
+``fetching`` (pages fetched and stored with their resume points), ``progress`` (the events),
+``slices`` (a backfill as created-date slices) and ``estimate`` (what a sync will cost).
 """

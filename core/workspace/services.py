@@ -7,14 +7,13 @@ engine only through the :class:`DemoBackend` protocol, so nothing here imports a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
-from tformance.core.github.client import GitHubClient, WaitNotice
+from tformance.core.github.client import GitHubClient
 from tformance.core.github.governor import GitHubGovernor
 from tformance.core.github.token_sources import FoundToken, find_token
 from tformance.core.logs import add_secret
@@ -77,7 +76,7 @@ class Services:
             add_secret(found.value)  # whatever its shape, it never reaches a log line
         return found
 
-    def github(self, token: str, on_wait: Callable[[WaitNotice], None] | None = None) -> GitHubClient:
+    def github(self, token: str) -> GitHubClient:
         """A client for ``token``. Every client of one token shares one governor: GitHub's
         secondary limits count the token's traffic, whichever screen or command sends it."""
         return GitHubClient(
@@ -87,7 +86,6 @@ class Services:
             max_in_flight=self.settings.max_in_flight,
             max_retries=self.settings.max_retries,
             backoff_base=self.backoff_base,
-            on_wait=on_wait,
             governor=self.governor(token),
         )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tformance.core.detection.rescan import rescan_at_sync_start
 from tformance.core.enrichment.live import Enricher, EnrichmentSummary
-from tformance.core.events import EventSink, SyncFinished
+from tformance.core.events import EventSink, PageStored, SyncEvent, SyncFinished
 from tformance.core.github.client import TokenInfo
 from tformance.core.llm.client import LLMClient
 from tformance.core.store.pr_store import DatabaseThread
@@ -38,7 +38,7 @@ class SyncEnrichment:
         self._fetch_done = asyncio.Event()
 
     def stored(self, repo: str | None = None) -> None:
-        """PRs were stored (the sync's ``on_stored``): look for pending ones now. Any thread."""
+        """PRs were stored (the sync's ``PageStored``): look for pending ones now. Any thread."""
         self._enricher.notify(repo)
 
     def fetch_done(self) -> None:
@@ -87,11 +87,23 @@ async def fetch(
         async with services.github(token) as github:
             if on_signed_in is not None:
                 on_signed_in(await github.viewer())
-            on_stored = enrichment.stored if enrichment is not None else None
-            service = services.sync_service(github, db, sink=sink, on_stored=on_stored)
+            service = services.sync_service(github, db, sink=_stored_pages_to(enrichment, sink))
             return await service.run(list(repos), months)
     finally:
         lock.release()
+
+
+def _stored_pages_to(enrichment: SyncEnrichment | None, sink: EventSink) -> EventSink:
+    """The sync's events: each ``PageStored`` wakes the LLM stage, every other one goes to ``sink``."""
+
+    def route(event: SyncEvent) -> None:
+        if isinstance(event, PageStored):
+            if enrichment is not None:
+                enrichment.stored(event.repo)
+        else:
+            sink(event)
+
+    return route
 
 
 async def sync(

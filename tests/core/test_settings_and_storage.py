@@ -2,7 +2,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tformance.core import signals
 from tformance.core.errors import DatabaseError, SettingsError
 from tformance.core.github.token_store import forget_token, load_token, save_token
 from tformance.core.settings import Settings
@@ -65,13 +64,3 @@ def test_saved_token_is_private_and_forgettable(tmp_path):
     assert load_token(path) == "ghp_abc"
     assert forget_token(path) is True
     assert load_token(path) is None and forget_token(path) is False
-
-
-def test_a_receiver_that_raises_does_not_stop_the_others(caplog):
-    heard = []
-    signal = signals.Signal("test")
-    signal.connect(lambda sender, **kw: 1 / 0)
-    signal.connect(lambda sender, **kw: heard.append(kw))
-    signal.send(None, repo="o/r")
-    assert heard == [{"repo": "o/r"}]
-    assert "failed" in caplog.text

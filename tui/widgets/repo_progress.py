@@ -25,7 +25,6 @@ from ..safe_text import clean
 STAGE_WORDS = {
     Stage.WAITING: "waiting",
     Stage.FETCHING: "fetching",
-    Stage.ENRICHING: "enriching",
     Stage.PAUSED: "paused",
     Stage.RETRYING: "retrying",
     Stage.DONE: "done",
@@ -35,7 +34,6 @@ STAGE_WORDS = {
 STAGE_ICONS = {
     Stage.WAITING: "·",
     Stage.FETCHING: "↓",
-    Stage.ENRICHING: "✦",
     Stage.PAUSED: "‖",
     Stage.RETRYING: "↻",
     Stage.DONE: "✓",
@@ -45,7 +43,6 @@ STAGE_ICONS = {
 STAGE_STYLES = {
     Stage.WAITING: "$text-muted",
     Stage.FETCHING: "$text-primary",
-    Stage.ENRICHING: "$text-accent",
     Stage.PAUSED: "$text-warning",
     Stage.RETRYING: "$text-warning",
     Stage.DONE: "$text-success",

@@ -14,7 +14,7 @@ from tests.factories import REPO, pr_record
 from tformance.core.enrichment.batch import BatchEnrichment, batch_custom_id, load_batch_state
 from tformance.core.enrichment.live import Enricher
 from tformance.core.enrichment.pending import claim_unit, count_pending, store_answers
-from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice
+from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice, PageStored, SyncEvent
 from tformance.core.github.records import PullRequestRecord
 from tformance.core.llm.answers import PRAnswer
 from tformance.core.llm.client import LLMClient
@@ -157,16 +157,17 @@ async def test_enrichment_overlaps_a_real_sync(db: DatabaseThread) -> None:
     fetch_done = asyncio.Event()
     pages: list[float] = []
 
-    def on_stored(repo: str) -> None:
-        pages.append(time.monotonic())
-        enricher.notify(repo)
+    def on_stored(event: SyncEvent) -> None:
+        if isinstance(event, PageStored):
+            pages.append(time.monotonic())
+            enricher.notify(event.repo)
 
     async def sync() -> None:
         try:
             async with GitHubClient(DEMO_TOKEN, transport=github_fake.transport(), backoff_base=0.01) as github:
                 # One walk (no slices at once), so pages keep coming while the enricher starts.
                 service = SyncService(
-                    github, db, today=date(2025, 6, 30), page_size=10, on_stored=on_stored, slice_above_pages=1000
+                    github, db, today=date(2025, 6, 30), page_size=10, sink=on_stored, slice_above_pages=1000
                 )
                 await service.run(["acme-robotics/docs"], months=12)
         finally:

@@ -123,7 +123,7 @@ def test_a_report_reads_while_another_process_holds_the_write_lock(tmp_path, ser
     db = _synced_database(tmp_path, url, DOCS)
     writer = sqlite3.connect(db, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # a sync in the middle of storing a page
-    writer.execute("update repository set sync_progress = 42")
+    writer.execute("update repository set sync_prs_completed = 42")
     try:
         for fmt in ("text", "json", "csv"):  # a report that wrote would wait, then fail "locked"
             result = tformance("report", "--db", str(db), "--format", fmt)

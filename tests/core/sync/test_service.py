@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sync_helpers import expected_in_range, make_fake, run_sync
-from tformance.core import signals
+from tests.sync_helpers import TODAY, client, expected_in_range, make_fake, run_sync
 from tformance.core.errors import GitHubAuthError
-from tformance.core.events import OverallProgress, RepoFinished, RepoProgress, Stage, SyncStarted
+from tformance.core.events import (
+    OverallProgress,
+    PageStored,
+    RepoFinished,
+    RepoProgress,
+    Stage,
+    SyncFinished,
+    SyncStarted,
+)
 from tformance.core.store.database import open_database
 from tformance.core.store.models import Commit, EnrichmentStatus, PullRequest, Repository, Review, SyncStatus
+from tformance.core.store.pr_store import DatabaseThread
+from tformance.core.sync.service import SyncService
 from tformance.fakes.github_fake import Fault
 
 FLEET = "acme-robotics/fleet-console"
@@ -38,7 +47,7 @@ async def test_first_sync_stores_every_pr_in_the_window_exactly_once(db):
     for repo in (DOCS, FLEET):
         assert stored_numbers(repo) == sorted(expected_in_range(fake, repo))
         row = Repository.get(Repository.full_name == repo)
-        assert row.sync_status == SyncStatus.COMPLETED and row.sync_progress == 100
+        assert row.sync_status == SyncStatus.COMPLETED
         assert row.sync_prs_completed == row.sync_prs_total == len(expected_in_range(fake, repo))
         assert row.last_synced_at is not None and row.sync_error is None
     # Most active first: the pre-flight ordered the plan by PRs in the last 6 months.
@@ -184,30 +193,36 @@ async def test_a_rejected_token_stops_everything(db):
         await run_sync(fake, [DOCS, FLEET])
 
 
-async def test_signals_fire_and_a_raising_receiver_does_not_break_the_sync(db):
+async def test_the_sink_hears_the_milestones_and_a_raising_sink_does_not_break_the_sync(db, caplog):
+    """What a listener learns of a sync comes from its events: progress, each repo's end, the end."""
     fake = make_fake()
-    heard: dict[str, list] = {"progress": [], "repo": [], "done": []}
+    heard: list = []
+    failures = 0
 
-    def broken(sender, **kwargs):
-        raise RuntimeError("receiver bug")
+    def sink(event):
+        nonlocal failures
+        heard.append(event)
+        if isinstance(event, RepoProgress) and failures == 0:
+            failures += 1
+            raise RuntimeError("sink bug")
 
-    receivers = [
-        (signals.historical_sync_progress, broken),
-        (signals.historical_sync_progress, lambda sender, **kw: heard["progress"].append(kw)),
-        (signals.historical_sync_repo_complete, lambda sender, **kw: heard["repo"].append(kw)),
-        (signals.historical_sync_complete, lambda sender, **kw: heard["done"].append(kw)),
-    ]
-    for signal, receiver in receivers:
-        signal.connect(receiver)
+    db_thread = DatabaseThread()
     try:
-        finished = await run_sync(fake, [DOCS])
+        async with client(fake) as github:
+            finished = await SyncService(github, db_thread, sink=sink, today=TODAY).run([DOCS])
     finally:
-        for signal, receiver in receivers:
-            signal.disconnect(receiver)
+        db_thread.close()
     assert finished.ok
-    assert heard["progress"][-1]["prs_completed"] == len(expected_in_range(fake, DOCS))
-    assert heard["repo"] == [{"repo": DOCS, "success": True, "error": None}]
-    assert heard["done"] == [{"repos": [DOCS], "success": True}]
+    assert failures == 1 and "progress sink failed" in caplog.text, "the failure is logged..."
+    assert isinstance(heard[-1], SyncFinished), "...and later events still arrive"
+    progress = [event for event in heard if isinstance(event, RepoProgress)]
+    assert progress[-1].fetched == len(expected_in_range(fake, DOCS))
+    assert [(e.repo, e.success, e.error) for e in heard if isinstance(e, RepoFinished)] == [(DOCS, True, None)]
+    done = [event for event in heard if isinstance(event, SyncFinished)]
+    assert len(done) == 1 and [result.repo for result in done[0].results] == [DOCS] and done[0].ok
+    stored = [event for event in heard if isinstance(event, PageStored)]
+    assert {event.repo for event in stored} == {DOCS}
+    assert sum(event.prs for event in stored) == len(expected_in_range(fake, DOCS))
 
 
 async def test_hostile_text_is_stored_byte_exact(db):
