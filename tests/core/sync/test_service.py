@@ -10,7 +10,7 @@ from tformance.core.errors import GitHubAuthError
 from tformance.core.events import OverallProgress, RepoFinished, RepoProgress, Stage, SyncStarted
 from tformance.core.store.database import open_database
 from tformance.core.store.models import Commit, EnrichmentStatus, PullRequest, Repository, Review, SyncStatus
-from tformance.fakes.github_fake import Fault
+from tformance.fakes.github_faults import Fault
 
 FLEET = "acme-robotics/fleet-console"
 DOCS = "acme-robotics/docs"
