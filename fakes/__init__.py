@@ -7,6 +7,7 @@ The demo data
     ``demo_model``      the records served: ``DemoOrg``, repositories, PRs, reviews, commits, ids
     ``demo_content``    the cast and vocabulary: people, bots, repositories, titles, AI signatures
     ``demo_generator``  how one PR comes to life, from one seeded ``random.Random`` and ``today``
+    ``demo_draft``      the PR being generated, and the random shapes of its times and sizes
     ``demo_org``        the datasets: ``build_demo_org``, ``build_large_org``, ``build_empty_org``
 
 The fake GitHub (GraphQL)

@@ -7,12 +7,9 @@ datasets from it.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import random
-import re
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -45,6 +42,7 @@ from tformance.fakes.demo_content import (
     Person,
     RepoSpec,
 )
+from tformance.fakes.demo_draft import Draft, bump_versions, minutes_around, random_hex, sample_created, slug
 from tformance.fakes.demo_model import (
     Actor,
     CommitData,
@@ -58,72 +56,6 @@ from tformance.fakes.demo_model import (
 )
 
 HISTORY_MONTHS = 13
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def _sample_created(rng: random.Random, start: datetime, end: datetime, growth: float, human: bool) -> datetime:
-    """A creation time, denser towards ``end`` when ``growth`` > 0, in working hours for humans."""
-    moment = start + (end - start) * rising(rng.random(), growth)
-    if human:
-        day = moment.date()
-        if day.weekday() >= 5 and rng.random() < 0.85:
-            day -= timedelta(days=day.weekday() - 4)  # weekend work mostly lands on Friday
-        hour = min(21, max(6, int(rng.gauss(14, 3))))
-        moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-    moment = moment.replace(minute=rng.randrange(60), second=rng.randrange(60), microsecond=0)
-    return min(max(moment, start), end - timedelta(hours=1))
-
-
-def _minutes(rng: random.Random, median: float, sigma: float) -> timedelta:
-    # exp(gauss) rather than lognormvariate: same distribution, and much faster for big datasets.
-    return timedelta(seconds=int(60 * math.exp(rng.gauss(math.log(median), sigma))) + 30)
-
-
-@functools.lru_cache(maxsize=4096)
-def slug(text: str) -> str:
-    return _NOT_SLUG.sub("-", text.lower()).strip("-")[:40]
-
-
-def random_hex(rng: random.Random, digits: int) -> str:
-    return f"{rng.getrandbits(4 * digits):0{digits}x}"
-
-
-def _version(rng: random.Random) -> tuple[str, str]:
-    major, minor, patch = rng.randint(0, 9), rng.randint(0, 30), rng.randint(0, 12)
-    if rng.random() < 0.7:
-        return f"{major}.{minor}.{patch}", f"{major}.{minor}.{patch + rng.randint(1, 3)}"
-    return f"{major}.{minor}.{patch}", f"{major}.{minor + 1}.0"
-
-
-@dataclass
-class Draft:
-    """A PR being generated; numbered and frozen into ``PullRequestData`` at the end."""
-
-    created_at: datetime
-    kind: str  # human, dependabot, renovate, github-actions, copilot_agent, devin
-    author: Actor | None
-    person: Person | None = None
-    requester: Person | None = None  # who assigned an agent
-    title: str = ""
-    body: str = ""
-    head_ref: str = ""
-    base_ref: str = "main"
-    labels: list[str] = field(default_factory=list)
-    additions: int = 0
-    deletions: int = 0
-    changed_files: int = 1
-    state: str = "OPEN"
-    is_draft: bool = False
-    merged_at: datetime | None = None
-    closed_at: datetime | None = None
-    updated_at: datetime | None = None
-    # (time, author, state, body)
-    reviews: list[tuple[datetime, Actor | None, str, str]] = field(default_factory=list)
-    # (time, message, name, email, login)
-    commits: list[tuple[datetime, str, str, str, str | None]] = field(default_factory=list)
-    ai_tools: list[str] = field(default_factory=list)
-    special: bool = False
 
 
 class Generator:
@@ -203,7 +135,7 @@ class Generator:
         name, email, login = (
             (person.name, person.email, person.login) if person else ("Jamie Park", "jamie@ghost", None)
         )
-        at = draft.created_at - _minutes(rng, 90, 1.2)
+        at = draft.created_at - minutes_around(rng, 90, 1.2)
         draft.commits = []
         for index in range(count):
             message = draft.title if index == 0 else rng.choice(FOLLOW_UPS)
@@ -212,7 +144,7 @@ class Generator:
             # A laptop's git config not linked to the account: GitHub shows no user for the commit.
             linked = login if rng.random() > 0.05 else None
             draft.commits.append((at, message, name, email if linked else f"{login}@laptop.local", linked))
-            at += _minutes(rng, 120, 1.3)
+            at += minutes_around(rng, 120, 1.3)
 
     def apply_tool(self, draft: Draft, tool: str) -> None:
         """Leave the real-world signature ``tool`` leaves on a PR."""
@@ -252,7 +184,7 @@ class Generator:
         rng = self.rng
         if kind in ("dependabot", "renovate"):
             package = rng.choice(PACKAGES[spec.ecosystem])
-            old, new = _version(rng)
+            old, new = bump_versions(rng)
             actor = DEPENDABOT if kind == "dependabot" else RENOVATE
             draft = Draft(created, kind, actor)
             if kind == "dependabot":
@@ -364,11 +296,13 @@ class Generator:
         at = draft.created_at
         reviews: list[tuple[datetime, Actor | None, str, str]] = []
         if spec.coderabbit and kind == "human" and self.fraction(at) > 0.35 and rng.random() < 0.6:
-            reviews.append((at + _minutes(rng, 4, 0.4), CODERABBIT, "COMMENTED", "**Walkthrough** ..."))
+            reviews.append((at + minutes_around(rng, 4, 0.4), CODERABBIT, "COMMENTED", "**Walkthrough** ..."))
         if kind == "human" and self.fraction(at) > 0.7 and rng.random() < 0.3:
-            reviews.append((at + _minutes(rng, 3, 0.3), COPILOT_REVIEWER, "COMMENTED", "## Pull Request Overview"))
+            reviews.append(
+                (at + minutes_around(rng, 3, 0.3), COPILOT_REVIEWER, "COMMENTED", "## Pull Request Overview")
+            )
         for index in range(review_count):
-            at += _minutes(rng, 150 if index == 0 else 80, 1.5)
+            at += minutes_around(rng, 150 if index == 0 else 80, 1.5)
             last = index == review_count - 1
             if last and outcome == "MERGED":
                 state = "APPROVED"
@@ -387,20 +321,20 @@ class Generator:
             reviews.append((at, reviewer, state, rng.choice(REVIEW_COMMENTS)))
             # Replying in a review thread files a COMMENTED review by the PR's own author.
             if draft.author and not draft.author.is_bot and not last and rng.random() < 0.15:
-                at += _minutes(rng, 20, 1.0)
+                at += minutes_around(rng, 20, 1.0)
                 reviews.append((at, draft.author, "COMMENTED", "Done, thanks!"))
         reviews.sort(key=lambda review: review[0])
         last_event = max([draft.created_at, *(r[0] for r in reviews), *(c[0] for c in draft.commits)])
         if outcome == "MERGED":
             if kind in ("dependabot", "renovate") and not reviews:
-                draft.merged_at = last_event + _minutes(rng, 12, 0.8)  # auto-merge once CI passes
+                draft.merged_at = last_event + minutes_around(rng, 12, 0.8)  # auto-merge once CI passes
             elif not reviews:
-                draft.merged_at = last_event + _minutes(rng, 240, 1.2)
+                draft.merged_at = last_event + minutes_around(rng, 240, 1.2)
             else:
-                draft.merged_at = last_event + _minutes(rng, 35, 1.2)
+                draft.merged_at = last_event + minutes_around(rng, 35, 1.2)
             draft.closed_at = draft.merged_at
         elif outcome == "CLOSED":
-            draft.closed_at = draft.created_at + _minutes(rng, 2880, 1.3)
+            draft.closed_at = draft.created_at + minutes_around(rng, 2880, 1.3)
         end = draft.closed_at or self.horizon
         if end >= self.horizon:
             outcome, draft.merged_at, draft.closed_at, end = "OPEN", None, None, self.horizon
@@ -471,7 +405,7 @@ class Generator:
         drafts = []
         for _ in range(count):
             human_guess = rng.random() > sum(spec.bots.values())
-            created = _sample_created(rng, self.start, self.horizon, spec.growth, human_guess)
+            created = sample_created(rng, self.start, self.horizon, spec.growth, human_guess)
             kind = self.pick_kind(spec, created)
             if kind == "human":
                 person = rng.choices(team, cum_weights=cumulative)[0]
@@ -507,8 +441,3 @@ class Generator:
             created_at=self.start - timedelta(days=400 + stable_database_id(full_name) % 900),
             pull_requests=prs,
         )
-
-
-def rising(u: float, growth: float) -> float:
-    """Inverse CDF of a density rising linearly from 1 to 1 + ``growth`` over [0, 1]."""
-    return u if growth == 0 else (-1 + math.sqrt(1 + 2 * growth * u * (1 + growth / 2))) / growth

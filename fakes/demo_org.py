@@ -28,7 +28,8 @@ from tformance.fakes.demo_content import (
     VERBS,
     RepoSpec,
 )
-from tformance.fakes.demo_generator import Draft, Generator, random_hex, rising, slug
+from tformance.fakes.demo_draft import Draft, random_hex, rising, slug
+from tformance.fakes.demo_generator import Generator
 from tformance.fakes.demo_model import (
     Actor,
     CommitData,

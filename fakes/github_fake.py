@@ -37,7 +37,7 @@ from tformance.fakes.demo_model import (
     pr_node_id,
     review_node_id,
 )
-from tformance.fakes.github_faults import DOCS_URL, Fault, FaultsAndLimits
+from tformance.fakes.github_faults import DOCS_URL, Fault, GitHubFaultsAndLimits
 from tformance.fakes.github_graph import GraphResolvers, HeavyPage, RepoState
 from tformance.fakes.github_limits import SecondaryLimits
 from tformance.fakes.graphql_execute import _Analysis, _Context, _execute, _variable_errors
@@ -70,7 +70,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class FakeGitHub(GraphResolvers, FaultsAndLimits, CountsInFlight):
+class FakeGitHub(GraphResolvers, GitHubFaultsAndLimits, CountsInFlight):
     """GitHub's GraphQL API over a ``DemoOrg``, for tests, the offline demo and the benchmark.
 
     The org is never mutated: the fake keeps its own copy-on-write view, changed through
@@ -128,7 +128,7 @@ class FakeGitHub(GraphResolvers, FaultsAndLimits, CountsInFlight):
             for number, pr in state.prs.items():
                 self._nodes[pr.id] = (key, number)
 
-    # Configuration at run time (faults and the point budget: ``FaultsAndLimits``)
+    # Configuration at run time (faults and the point budget: ``GitHubFaultsAndLimits``)
 
     def add_token(self, token: str) -> None:
         with self._lock:

@@ -1,7 +1,7 @@
 """The fake GitHub's answers when things go wrong: injected faults and the primary rate limit.
 
 ``Fault`` describes a failure to serve (401, 403 SAML, 404, 502, 504, a GraphQL timeout, rate
-limits, a dropped connection); ``FakeGitHub.inject`` queues it. ``FaultsAndLimits`` is the part of
+limits, a dropped connection); ``FakeGitHub.inject`` queues it. ``GitHubFaultsAndLimits`` is the part of
 ``FakeGitHub`` that picks the fault a request gets, keeps the hourly point budget and writes the
 answer's envelope (status, GitHub's headers, the ``x-ratelimit-*`` ones) that every answer shares.
 The secondary limits live in ``github_limits``.
@@ -71,7 +71,7 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}; one of {sorted(FAULT_KINDS)}")
 
 
-class FaultsAndLimits:
+class GitHubFaultsAndLimits:
     """Fault injection, the hourly point budget and the answer envelope; mixed into ``FakeGitHub``,
     whose ``__init__`` sets the attributes below."""
 

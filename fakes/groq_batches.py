@@ -40,9 +40,7 @@ class BatchAPI:
     _sequence: int
     _files: dict[str, tuple[str, bytes]]
     _batches: dict[str, Batch]
-
-    def _chat(self, call: RecordedCall, request: Any, now: float, *, live: bool) -> FakeResponse:
-        raise NotImplementedError  # FakeGroq answers chat completions
+    _chat: Callable[..., FakeResponse]  # FakeGroq's chat completion, which answers each line
 
     def _upload(self, content_type: str, body: bytes) -> FakeResponse:
         fields = multipart_fields(content_type, body)
