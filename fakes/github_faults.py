@@ -1,9 +1,9 @@
 """The fake GitHub's answers when things go wrong: injected faults and the primary rate limit.
 
 ``Fault`` describes a failure to serve (401, 403 SAML, 404, 502, 504, a GraphQL timeout, rate
-limits, a dropped connection); ``FakeGitHub.inject`` queues it. ``GitHubFaultsAndLimits`` is the part of
-``FakeGitHub`` that picks the fault a request gets, keeps the hourly point budget and writes the
-answer's envelope (status, GitHub's headers, the ``x-ratelimit-*`` ones) that every answer shares.
+limits, a dropped connection); ``FakeGitHub.inject`` queues it. ``GitHubFaultsAndLimits`` is the
+part of ``FakeGitHub`` that picks the fault a request gets, keeps the hourly point budget and
+writes the envelope every answer shares (status, GitHub's headers, the ``x-ratelimit-*`` ones).
 The secondary limits live in ``github_limits``.
 """
 
