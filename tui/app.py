@@ -1,7 +1,9 @@
-"""The tformance app: opens the database, picks the first screen and navigates between screens.
+"""The tformance app: opens the workspace, picks the first screen and navigates between screens.
 
-Screens never switch screens themselves: they post requests (``ShowDashboard``, ``StartSync``...)
-that bubble up to the app, which owns the flow token -> repositories -> sync -> dashboard.
+The app builds one ``Workspace`` (the engine's facade) and hands it, with the token and the clock,
+to each screen it builds. Screens never switch screens themselves: they post requests
+(``ShowDashboard``, ``StartSync``...) that bubble up to the app, which owns the flow token ->
+repositories -> sync -> dashboard, and the LLM stage that outlives the sync screen.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import peewee as pw
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
@@ -22,30 +23,32 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from tformance.core.config_file import save_config_value
-from tformance.core.dates import utc_now
 from tformance.core.errors import DatabaseError, SettingsError
-from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice
-from tformance.core.github.client import TokenInfo
-from tformance.core.store.database import close_database, open_database
-from tformance.core.store.pr_store import DatabaseThread
-from tformance.core.workspace import Services
+from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice, SyncEvent
+from tformance.core.workspace import LLMFactory, Services, SyncEnrichment, TokenInfo, Workspace, utc_now
 
-from . import store_queries
 from .commands import TformanceCommands
-from .enrichment import LLMFactory, default_llm_factory
 from .error_text import explain
-from .messages import EnrichmentUpdated, ShowDashboard, ShowRepoPicker, ShowTokenScreen, StartSync, TokenAccepted
+from .messages import (
+    EnrichmentUpdated,
+    GoBack,
+    Secret,
+    ShowDashboard,
+    ShowRepoPicker,
+    ShowTokenScreen,
+    StartSync,
+    TokenAccepted,
+)
+from .navigation import FLOW_DEPTH, can_go_back
 from .screens.repo_picker import RepoPickerScreen
 from .screens.start import StartScreen
 from .screens.token import TokenScreen
 
 if TYPE_CHECKING:
-    from tformance.core.enrichment.enricher import Enricher
-    from tformance.core.llm.client import LLMClient
+    from .screens.sync import SyncScreen
 
-# The dashboard (plotext, metrics), the sync and the LLM stage are imported when first needed:
-# importing them up front would cost a third of a second before the first screen is painted.
+# The dashboard (plotext) and the sync screen are imported when first needed: importing them up
+# front would cost time before the first screen is painted.
 
 log = logging.getLogger(__name__)
 
@@ -69,27 +72,27 @@ class TformanceApp(App[None]):
 
     def __init__(
         self,
-        services: Services,
+        workspace: Workspace,
         *,
-        database: pw.Database | None = None,
         clock: Callable[[], datetime] | None = None,
         llm_factory: LLMFactory | None = None,
     ) -> None:
         super().__init__()
-        self.services = services
-        self.db = DatabaseThread()
+        self.workspace = workspace
         self.clock = clock or utc_now
-        self.llm_factory = llm_factory or default_llm_factory(services, lambda: self.demo_speed)
+        self.llm_factory = llm_factory  # None: the workspace's (Groq from the settings, the demo's offline LLM)
         self.enrichment: EnrichmentUpdated | None = None  # the latest news from the LLM stage
-        self.demo_speed = 1.0
         self.token: str | None = None
         self.token_source = ""
         self.token_info: TokenInfo | None = None
         self.tracked_repos: tuple[str, ...] = ()
-        self._database = database
         self._after_token: StartSync | None = None
-        if services.demo:
+        if workspace.demo:
             self.sub_title = "demo"
+
+    @property
+    def demo_speed(self) -> float:
+        return self.workspace.demo_speed
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's title, ``tformance · demo``: the separator the rest of the app uses."""
@@ -121,11 +124,11 @@ class TformanceApp(App[None]):
     def action_hide_keys(self) -> None:
         self.action_hide_help_panel()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         return StartScreen()
 
     def on_mount(self) -> None:
-        theme = self.services.settings.theme
+        theme = self.workspace.settings.theme
         if theme and theme in self.available_themes:
             self.theme = theme
         # Subscribed after applying the saved theme, so only a user's pick is written back.
@@ -135,24 +138,21 @@ class TformanceApp(App[None]):
     def _save_theme(self, theme: Theme) -> None:
         """Remember the theme picked in the palette in config.toml, keeping the file's other keys."""
         try:
-            save_config_value("theme", theme.name)
+            self.workspace.remember_theme(theme.name)
         except (SettingsError, OSError) as error:
             self.notify(f"The theme was not saved: {error}", severity="warning")
 
     async def on_unmount(self) -> None:
-        # The connection lives on the database thread: close it there, then stop the thread.
-        await self.db.run(close_database)
-        self.db.close()
+        await self.workspace.close()  # on its database thread, where the connection lives
 
     @work(exclusive=True, group="startup", exit_on_error=False, description="Opening the database")
     async def start(self) -> None:
         """Open the database off the event loop, then show the first screen the data calls for."""
         start_screen = self.screen
         try:
-            if self._database is None:
-                await self.db.run(open_database, self.services.database_location())
+            await self.workspace.open()
             self.token, self.token_source = await asyncio.to_thread(self._initial_token)
-            overview = await self.db.run(store_queries.overview)
+            overview = await self.workspace.overview()
         except Exception as error:
             if isinstance(start_screen, StartScreen):
                 start_screen.show_error(explain(error))
@@ -161,43 +161,51 @@ class TformanceApp(App[None]):
         if overview.has_data:
             self.show_dashboard()
         elif self.token:
-            self.navigate(RepoPickerScreen(preselect_all=self.services.demo))
+            self.navigate(self._repo_picker(self.token, preselect_all=self.workspace.demo))
         else:
-            self.navigate(TokenScreen())
+            self.navigate(TokenScreen(self.workspace))
 
     def _initial_token(self) -> tuple[str | None, str]:
-        found = self.services.find_token()  # GITHUB_TOKEN, GH_TOKEN, `gh auth token`, the saved one
+        found = self.workspace.find_token()  # GITHUB_TOKEN, GH_TOKEN, `gh auth token`, the saved one
         return (found.value, found.source) if found else (None, "")
 
-    def navigate(self, screen: Screen) -> None:
+    def _repo_picker(self, token: str, *, preselect_all: bool = False) -> RepoPickerScreen:
+        return RepoPickerScreen(
+            self.workspace,
+            Secret(token),
+            token_source=self.token_source,
+            token_info=self.token_info,
+            now=self.clock(),
+            preselect=self.tracked_repos,
+            preselect_all=preselect_all,
+        )
+
+    def navigate(self, screen: Screen[None]) -> None:
         """Show ``screen`` as the next step of the flow: every screen above the start screen goes."""
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > FLOW_DEPTH:
             self.pop_screen()
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
-    def visit(self, screen: Screen) -> None:
+    def visit(self, screen: Screen[None]) -> None:
         """Show ``screen`` over the current one, so that Esc (``go_back``) returns to it as it was."""
         if isinstance(self.screen, StartScreen | type(screen)):
             self.navigate(screen)
         else:
             self.push_screen(screen)
 
-    def can_go_back(self) -> bool:
-        """Whether a visited screen lies over another step of the flow."""
-        return len(self.screen_stack) > 2
-
+    @on(GoBack)
     def go_back(self) -> None:
-        if self.can_go_back():
+        if can_go_back(self):
             self.pop_screen()
 
     @on(ShowTokenScreen)
     def show_token_screen(self, message: ShowTokenScreen) -> None:
         # A token that failed leaves nothing to go back to; asking for another one is a visit.
         show = self.navigate if message.reason else self.visit
-        show(TokenScreen(reason=message.reason))
+        show(TokenScreen(self.workspace, reason=message.reason))
 
     @on(TokenAccepted)
     def token_accepted(self, message: TokenAccepted) -> None:
@@ -209,14 +217,14 @@ class TformanceApp(App[None]):
         if follow_up is not None:
             self.post_message(follow_up)
         else:
-            self.navigate(RepoPickerScreen(preselect=self.tracked_repos))
+            self.navigate(self._repo_picker(self.token))
 
     @on(ShowRepoPicker)
     def show_repo_picker(self) -> None:
         if not self.token:
-            self.visit(TokenScreen())
+            self.visit(TokenScreen(self.workspace))
             return
-        self.visit(RepoPickerScreen(preselect=self.tracked_repos, preselect_all=self.services.demo))
+        self.visit(self._repo_picker(self.token, preselect_all=self.workspace.demo))
 
     @on(StartSync)
     def start_sync(self, message: StartSync) -> None:
@@ -225,50 +233,57 @@ class TformanceApp(App[None]):
             return
         if not self.token:
             self._after_token = message
-            self.visit(TokenScreen(reason="A sync needs a GitHub token."))
+            self.visit(TokenScreen(self.workspace, reason="A sync needs a GitHub token."))
             return
+        self.tracked_repos = tuple(sorted(set(self.tracked_repos) | set(message.repos), key=str.lower))
+        self.navigate(self.sync_screen(message.repos, self.token))
+
+    def sync_screen(self, repos: list[str], token: str, *, autostart: bool = True) -> SyncScreen:
+        """The sync of ``repos`` over the settings' months of history, its LLM stage run by the app."""
         from .screens.sync import SyncScreen
 
-        self.tracked_repos = tuple(sorted(set(self.tracked_repos) | set(message.repos), key=str.lower))
-        self.navigate(SyncScreen(message.repos, months=self.services.settings.history_months))
+        months = self.workspace.settings.history_months
+        return SyncScreen(
+            self.workspace,
+            repos,
+            token=Secret(token),
+            months=months,
+            clock=self.clock,
+            start_enrichment=self.start_enrichment,
+            autostart=autostart,
+        )
 
     @on(ShowDashboard)
     def show_dashboard(self) -> None:
         from .screens.dashboard import DashboardScreen
 
-        self.navigate(DashboardScreen())
+        self.navigate(DashboardScreen(self.workspace, clock=self.clock, tracked_repos=self.tracked_repos))
 
-    def start_enrichment(self, fetch_done: asyncio.Event) -> Callable[[str | None], None]:
-        """Start the LLM stage beside a sync (replacing one still running); return its "PRs stored" hook.
-
-        It runs until ``fetch_done`` is set and nothing is pending, or until Groq cannot be used.
+    def start_enrichment(self) -> SyncEnrichment:
+        """Start the LLM stage beside a sync (replacing one still running) and return it for the fetches
+        to feed. It runs until told the fetches are done and nothing is pending, or until the LLM
+        cannot be used; as an app worker it outlives the sync screen, so the dashboard keeps hearing it.
         """
-        from tformance.core.enrichment.enricher import Enricher
-
-        settings = self.services.settings
-        llm = self.llm_factory()
-        enricher = Enricher(llm, self.db, batch_size=settings.llm_batch_size, sink=self._enrichment_event)
+        stage = self.workspace.enrichment_beside_sync(self._enrichment_event, llm=self.llm_factory)
         self.run_worker(
-            self._enrich(enricher, llm, fetch_done),
+            self._enrich(stage),
             group="enrich",
             exclusive=True,
             exit_on_error=False,
             description="Writing AI summaries",
         )
-        return enricher.notify
+        return stage
 
-    async def _enrich(self, enricher: Enricher, llm: LLMClient | None, fetch_done: asyncio.Event) -> None:
+    async def _enrich(self, stage: SyncEnrichment) -> None:
         try:
-            await enricher.run(fetch_done)
+            await stage.run()  # closes its LLM client however it ends
         except DatabaseError as error:  # a full or damaged database: the one failure the LLM stage raises
             self.notify(explain(error), title="AI summaries stopped", severity="error", markup=False)
         finally:
-            if llm is not None:
-                await llm.close()
             if self.enrichment is not None:
                 self._tell_screen(EnrichmentUpdated(self.enrichment.event, running=False))
 
-    def _enrichment_event(self, event: object) -> None:
+    def _enrichment_event(self, event: SyncEvent) -> None:
         if isinstance(event, EnrichmentProgress | EnrichmentStopped | Notice):
             self._tell_screen(EnrichmentUpdated(event))
 
@@ -280,11 +295,8 @@ class TformanceApp(App[None]):
             screen.post_message(EnrichmentUpdated(message.event, message.running))
 
     def set_demo_speed(self, speed: float) -> None:
-        """Change the pace of the demo's fake GitHub, even during a sync."""
-        if self.services.demo_backend is None:
-            return
-        self.demo_speed = speed
-        self.services.set_demo_speed(speed)
+        """Change the pace of the demo's offline GitHub and LLM, even during a sync (no-op outside the demo)."""
+        self.workspace.set_demo_speed(speed)
 
     def toggle_demo_speed(self) -> float:
         """The next step up of ``DEMO_SPEEDS`` (from any speed, e.g. ``--demo-speed 3``: 4x); 1x after the last."""
@@ -296,15 +308,14 @@ class TformanceApp(App[None]):
 def make_app(
     services: Services,
     *,
-    database: pw.Database | None = None,
     clock: Callable[[], datetime] | None = None,
     llm_factory: LLMFactory | None = None,
 ) -> TformanceApp:
-    """The app, with its services injected: production, ``--demo`` and tests all come through here.
+    """The app on one workspace built from ``services``: production, ``--demo`` and tests all come here.
 
-    ``database``: an already open database (tests); otherwise the app opens
-    ``services.database_location()`` in a thread on mount. ``clock``: the time the screens show
+    The app opens the workspace's database in a thread on mount. ``clock``: the time the screens show
     ("synced 3 h ago", countdowns); fixed in snapshot tests. ``llm_factory``: builds the LLM client for
-    the AI summaries (default: Groq from the settings, the fake Groq in the demo; None means no key).
+    the AI summaries (default: the workspace's, Groq from the settings or the demo's offline LLM;
+    a factory returning None means no key).
     """
-    return TformanceApp(services, database=database, clock=clock, llm_factory=llm_factory)
+    return TformanceApp(Workspace(services), clock=clock, llm_factory=llm_factory)

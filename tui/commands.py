@@ -4,21 +4,12 @@ and removing a tracked repository."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tformance.core import paths
-from tformance.core.github.token_store import forget_token
-from tformance.core.store.pr_store import remove_repository
-from tformance.core.store.sync_lock import SyncLock
-
-from . import store_queries
 from .error_text import explain
 from .messages import ShowDashboard, ShowRepoPicker, ShowTokenScreen, StartSync
 from .screens.confirm import ConfirmScreen
@@ -35,15 +26,18 @@ class TformanceCommands(Provider):
 
     has_data = False
 
+    @property
+    def tformance(self) -> TformanceApp:
+        return cast("TformanceApp", self.app)  # a provider of TformanceApp.COMMANDS: only ever on it
+
     async def startup(self) -> None:
-        app: TformanceApp = self.app  # type: ignore[assignment]
         try:
-            self.has_data = (await app.db.run(store_queries.overview)).has_data
+            self.has_data = (await self.tformance.workspace.overview()).has_data
         except Exception:  # the database is not open (yet): nothing to show either
             self.has_data = False
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        app: TformanceApp = self.app  # type: ignore[assignment]
+        app = self.tformance
         yield "Re-sync", "Fetch what changed since the last sync, for the tracked repositories", partial(resync, app)
         yield (
             "Choose repositories",
@@ -56,7 +50,7 @@ class TformanceCommands(Provider):
         yield "Change token", "Use another GitHub token", partial(app.post_message, ShowTokenScreen())
         yield "Forget token", "Delete the GitHub token saved on this computer", partial(forget, app)
         yield "Open data folder", "Show where tformance keeps its database and reports", partial(data_folder, app)
-        if app.services.demo:
+        if app.workspace.demo:
             yield "Toggle demo speed", "Make the demo faster: 1x, 2x, 4x, 8x, then 1x again", partial(toggle_speed, app)
         for name in app.tracked_repos:
             yield f"Remove {name}", "Untrack it and delete its PRs (asks first)", partial(remove, app, name)
@@ -91,7 +85,8 @@ def remove(app: TformanceApp, name: str) -> None:
         if not confirmed:
             return
         try:
-            deleted = await app.db.run(_remove_locked, app.services.database_location(), name)
+            # Under the sync lock: another process syncing this database refuses it, saying who.
+            deleted = await app.workspace.remove_repository(name)
         except Exception as error:
             app.notify(f"Could not remove {name}: {explain(error)}", severity="error", markup=False)
             return
@@ -103,55 +98,18 @@ def remove(app: TformanceApp, name: str) -> None:
     app.push_screen(ConfirmScreen(question), answered)
 
 
-def _remove_locked(location: str, name: str) -> int | None:
-    with SyncLock(location):  # another process syncing this database: refuse, say who
-        return remove_repository(name)
-
-
 async def export(app: TformanceApp) -> None:
+    """Write the whole report as an HTML page into the data folder's ``reports``."""
     try:
-        path = await app.db.run(write_report, _reports_dir(app), app.clock(), app.services.demo)
+        path = await app.workspace.export_report(app.clock())
     except Exception as error:
         app.notify(f"Could not export the report: {explain(error)}", severity="error", markup=False)
         return
     app.notify(f"Report saved to {path}", title="Exported", markup=False, timeout=10)
 
 
-def write_report(folder: Path, now: datetime, demo: bool) -> Path:
-    """Write the report as HTML (``core.report_formats``) or, without it, as JSON; return the file."""
-    from tformance.core.metrics.report import ReportFilter, compute_report, list_prs, report_to_json
-
-    report = compute_report(ReportFilter(), now=now)
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{'demo-' if demo else ''}tformance-report-{now:%Y%m%d-%H%M%S}"
-    try:
-        from tformance.core import report_formats  # written alongside; optional until it lands
-    except ImportError:
-        report_formats = None
-    render_html = getattr(report_formats, "render_html", None)
-    if render_html is not None:
-        path = folder / f"{stem}.html"
-        path.write_text(render_html(report, list(list_prs(ReportFilter()))), encoding="utf-8")
-    else:
-        path = folder / f"{stem}.json"
-        path.write_text(json.dumps(report_to_json(report), indent=2), encoding="utf-8")
-    return path
-
-
-def _reports_dir(app: TformanceApp) -> Path:
-    return data_folder_path(app) / "reports"
-
-
-def data_folder_path(app: TformanceApp) -> Path:
-    """Where the database lives: the user data dir, or the folder of a ``--db`` file."""
-    location = app.services.database_location()
-    if "://" in location:
-        return paths.data_dir()
-    return Path(location).expanduser().resolve().parent
-
-
 async def forget(app: TformanceApp) -> None:
-    removed = await asyncio.to_thread(forget_token)
+    removed = await asyncio.to_thread(app.workspace.forget_token)
     if removed:
         app.notify("The saved token is deleted. The app keeps using it until you quit.", title="Token forgotten")
     else:
@@ -160,7 +118,7 @@ async def forget(app: TformanceApp) -> None:
 
 def data_folder(app: TformanceApp) -> None:
     # Shown and copied, not opened: a file manager means nothing over SSH, and tests must not launch one.
-    folder = data_folder_path(app)
+    folder = app.workspace.data_folder()  # where the database lives
     app.copy_to_clipboard(str(folder))
     app.notify(f"{folder}\n(copied to the clipboard)", title="Data folder", markup=False, timeout=10)
 

@@ -19,7 +19,7 @@ Tagged = tuple[str, SyncEvent]  # (run id, event)
 class EventBuffer:
     """Collect events from one or more runs; call ``wake`` once per batch so the UI drains it."""
 
-    def __init__(self, wake: Callable[[], None]) -> None:
+    def __init__(self, wake: Callable[[], object]) -> None:
         self._wake = wake
         self._lock = threading.Lock()
         self._events: list[Tagged] = []

@@ -1,7 +1,9 @@
 """Numbers, durations and times in the short forms the screens use.
 
-Durations and shares are ``core.report_formats``'s, so the screens and ``tformance report`` agree;
-only "no data" is drawn as an em dash, which fits a table cell or a stat card.
+Durations and shares are ``core.reports.figures``'s, so the screens and ``tformance report`` agree;
+only "no data" is drawn as an em dash, which fits a table cell or a stat card. Tool names are
+``core.detection.tools.display_name`` and estimate durations ``core.sync.estimate.rough_duration``,
+called directly.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from tformance.core.detection.tools import display_name
+from tformance.core.reports.figures import format_hours, format_share
 
 NO_DATA = "—"
 
@@ -34,21 +36,9 @@ def clock(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def minutes(seconds: float) -> str:
-    """A rough duration for an estimate, in the CLI's words (``core.sync_estimate.rough_duration``)."""
-    from tformance.core.sync.estimate import rough_duration
-
-    return rough_duration(seconds)
-
-
 def hours(value: float | None) -> str:
-    """A duration given in hours: ``45 min``, ``5.2 h``, ``3.1 d`` (``core.report_formats.format_hours``)."""
-    if value is None:
-        return NO_DATA
-    # Imported here: report_formats brings the metrics modules, which the first screens do not need.
-    from tformance.core.reports.formats import format_hours
-
-    return format_hours(value)
+    """A duration given in hours: ``45 min``, ``5.2 h``, ``3.1 d`` (``core.reports.figures.format_hours``)."""
+    return NO_DATA if value is None else format_hours(value)
 
 
 def ago(then: datetime | None, now: datetime) -> str:
@@ -71,12 +61,8 @@ def ago(then: datetime | None, now: datetime) -> str:
 
 
 def percent(fraction: float | None) -> str:
-    """A 0..1 share as ``23%`` (``core.report_formats.format_share``)."""
-    if fraction is None:
-        return NO_DATA
-    from tformance.core.reports.formats import format_share
-
-    return format_share(fraction)
+    """A 0..1 share as ``23%`` (``core.reports.figures.format_share``)."""
+    return NO_DATA if fraction is None else format_share(fraction)
 
 
 def dollars(value: float) -> str:
@@ -93,11 +79,6 @@ def short_repo_names(names: Iterable[str]) -> dict[str, str]:
     if len(owners) == 1:
         return {name: name.partition("/")[2] or name for name in names}
     return {name: name for name in names}
-
-
-def tool_label(tool: str) -> str:
-    """``claude_code`` -> ``Claude Code`` (the one table lives in ``core.ai_tools``)."""
-    return display_name(tool)
 
 
 SPARK = "▁▂▃▄▅▆▇█"

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from tformance.core.events import EnrichmentProgress, EnrichmentStopped, Notice, RepoFinished, SyncFinished
-from tformance.core.github.client import RepoInfo, TokenInfo
+from tformance.core.metrics.types import TeamReport
+from tformance.core.workspace import RepoInfo, TokenInfo
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class SyncCompleted(Message, bubble=False):
 
 @dataclass
 class ReportLoaded(Message, bubble=False):
-    report: object  # core.metrics.TeamReport
+    report: TeamReport
 
 
 @dataclass
@@ -93,6 +94,10 @@ class ShowRepoPicker(Message):
 @dataclass
 class StartSync(Message):
     repos: list[str]
+
+
+class GoBack(Message):
+    """Return to the screen under this one (see ``navigation.can_go_back``)."""
 
 
 class ShowDashboard(Message):

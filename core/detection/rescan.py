@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import peewee as pw
 
 from tformance.core.detection.detector import RULES_VERSION, CommitText, Detection, PullRequestText, detect_ai
+from tformance.core.detection.verdict import ai_verdict
 from tformance.core.events import Notice
-from tformance.core.metrics.types import ai_verdict
 from tformance.core.store.models import Commit, PullRequest, db_proxy
 from tformance.core.store.pr_store import evidence_rows
 

@@ -1,8 +1,9 @@
 """What a team report holds: frozen dataclasses the TUI, the CLI and the exports read.
 
-Also the small pure rules every part applies the same way: the AI verdict and tools of a
-PR, its size bucket, the percentile method, ISO week keys. Import them from
-``tformance.core.metrics.report``, which re-exports everything here.
+Also the small pure rules every part applies the same way: a PR's size bucket, the
+percentile method, ISO week keys. The AI verdict is ``detection.verdict``'s and a PR's derived
+figures ``store.models.derived_metrics``'s. Import them from ``tformance.core.metrics.report``,
+which re-exports everything here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
+
+from tformance.core.store.models import DerivedMetrics, derived_metrics
 
 if TYPE_CHECKING:
     from tformance.core.metrics.median_difference import MedianDifference
@@ -204,9 +208,14 @@ class PRRow:
     ai_tools: tuple[str, ...]
     enrichment_status: str
 
+    @cached_property
+    def derived(self) -> DerivedMetrics:
+        """The figures that follow from its times and sizes: the same function fills the store's columns."""
+        return derived_metrics(self.created_at, self.merged_at, self.first_review_at, self.additions, self.deletions)
+
     @property
     def size(self) -> int:
-        return self.additions + self.deletions
+        return self.derived.size_lines
 
     @property
     def size_bucket(self) -> str:
@@ -214,37 +223,19 @@ class PRRow:
 
     @property
     def cycle_time_hours(self) -> float | None:
-        return hours_between(self.created_at, self.merged_at)
+        return _hours(self.derived.cycle_seconds)
 
     @property
     def time_to_first_review_hours(self) -> float | None:
-        return hours_between(self.created_at, self.first_review_at)
+        return _hours(self.derived.first_review_seconds)
 
     @property
     def merged_without_review(self) -> bool:
-        return self.merged_at is not None and (self.first_review_at is None or self.first_review_at > self.merged_at)
+        return self.derived.merged_unreviewed
 
 
-def ai_verdict(is_ai_assisted: bool | None, signature_tools: Sequence[str] | None) -> bool:
-    """Whether a PR counts as AI-assisted.
-
-    Signatures win: a stage-1 marker found means AI-assisted whatever the LLM said, even when
-    it was found after the LLM judged the PR (a new commit, a rescan with newer rules). Without
-    one, the LLM's verdict (``PullRequest.is_ai_assisted``) decides; ``None`` (not judged) is no.
-    """
-    return bool(signature_tools) or bool(is_ai_assisted)
-
-
-def ai_verdict_source(is_ai_assisted: bool | None, signature_tools: Sequence[str] | None) -> str:
-    """Who decided :func:`ai_verdict`: ``"llm"``, or ``"signatures"`` when they overrule or precede it."""
-    if is_ai_assisted is None or (signature_tools and not is_ai_assisted):
-        return "signatures"
-    return "llm"
-
-
-def ai_tools(ai_tools_detected: Sequence[str] | None, signature_tools: Sequence[str] | None) -> tuple[str, ...]:
-    """The AI tools of a PR: the LLM's ``ai_tools_detected`` if any, else the signatures."""
-    return tuple(ai_tools_detected or signature_tools or ())
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 3600
 
 
 def size_bucket(lines: int) -> str:
@@ -278,14 +269,6 @@ def distribution(values: Iterable[float], scale: float = 1.0) -> Distribution:
         None if median is None else median / scale,
         None if p90 is None else p90 / scale,
     )
-
-
-def hours_between(start: datetime, end: datetime | None) -> float | None:
-    """Hours from ``start`` to ``end`` (``None`` if no end), never below 0.
-
-    Clamped because GitHub's timestamps can disagree by a second or two.
-    """
-    return None if end is None else max((end - start).total_seconds(), 0.0) / 3600
 
 
 def iso_utc(moment: datetime | None) -> str | None:

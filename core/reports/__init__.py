@@ -1,1 +1,1 @@
-"""A computed report written out: text, CSV, HTML, and pseudonyms for sharing."""
+"""A computed report written out: text, CSV, HTML and JSON, and pseudonyms for sharing."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import peewee as pw
 
@@ -26,10 +26,10 @@ class UTCDateTimeField(pw.DateTimeField):
     def db_value(self, value: Any) -> Any:
         if isinstance(value, datetime) and value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return super().db_value(value)
+        return super().db_value(value)  # type: ignore[no-untyped-call]  # untyped in peewee's stubs
 
     def python_value(self, value: Any) -> Any:
-        value = super().python_value(value)
+        value = super().python_value(value)  # type: ignore[no-untyped-call]  # untyped in peewee's stubs
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
@@ -74,6 +74,7 @@ class EnrichmentStatus:
 class Repository(BaseModel):
     """A tracked repository and the state its sync needs to resume."""
 
+    id = pw.AutoField()
     full_name = pw.CharField(unique=True)  # OWNER/NAME as GitHub spells it
     owner = pw.CharField()
     name = pw.CharField()
@@ -104,6 +105,7 @@ class Repository(BaseModel):
 
 
 class PullRequest(BaseModel):
+    id = pw.AutoField()
     repo = pw.ForeignKeyField(Repository, backref="pull_requests", on_delete="CASCADE")
     number = pw.IntegerField()
     github_id = pw.CharField(index=True)  # GitHub's node id: finds a renamed repository's PRs
@@ -246,24 +248,53 @@ def day_key(moment: datetime | date) -> int:
     return moment.year * 10_000 + moment.month * 100 + moment.day
 
 
+class DerivedMetrics(NamedTuple):
+    """The figures of one PR that follow from its times and sizes.
+
+    The one place they are computed: the store keeps them in columns (``derived_columns``) for
+    the metrics indexes, and the exports' per-PR rows (``PRRow``) read them from here too.
+    """
+
+    size_lines: int  # additions + deletions
+    cycle_seconds: float | None  # created -> merged, never below 0; None if not merged
+    first_review_seconds: float | None  # created -> first review, never below 0
+    merged_unreviewed: bool  # merged with no qualifying review before the merge
+    created_day: int | None  # UTC day of creation as YYYYMMDD
+    merged_day: int | None  # UTC day of the merge as YYYYMMDD
+    merged_month: int | None  # UTC month of the merge as YYYYMM
+
+
+def derived_metrics(
+    created_at: datetime | str | None,
+    merged_at: datetime | str | None,
+    first_review_at: datetime | str | None,
+    additions: int | None,
+    deletions: int | None,
+) -> DerivedMetrics:
+    """A PR's derived figures, from the columns they come from."""
+    created, merged, reviewed = _utc(created_at), _utc(merged_at), _utc(first_review_at)
+    return DerivedMetrics(
+        size_lines=(additions or 0) + (deletions or 0),
+        cycle_seconds=_seconds(created, merged),
+        first_review_seconds=_seconds(created, reviewed),
+        merged_unreviewed=merged is not None and (reviewed is None or reviewed > merged),
+        created_day=None if created is None else day_key(created),
+        merged_day=None if merged is None else day_key(merged),
+        merged_month=None if merged is None else day_key(merged) // 100,
+    )
+
+
 def derived_columns(
-    created_at: datetime | None,
-    merged_at: datetime | None,
-    first_review_at: datetime | None,
+    created_at: datetime | str | None,
+    merged_at: datetime | str | None,
+    first_review_at: datetime | str | None,
     additions: int | None,
     deletions: int | None,
     signature_tools: Any,
 ) -> dict[str, Any]:
-    """The derived columns of a PR row, from the columns they come from."""
-    created, merged, reviewed = _utc(created_at), _utc(merged_at), _utc(first_review_at)
+    """The derived columns of a PR row (``DERIVED_COLUMNS``), from the columns they come from."""
     return {
-        "size_lines": (additions or 0) + (deletions or 0),
-        "cycle_seconds": _seconds(created, merged),
-        "first_review_seconds": _seconds(created, reviewed),
-        "merged_unreviewed": merged is not None and (reviewed is None or reviewed > merged),
-        "created_day": None if created is None else day_key(created),
-        "merged_day": None if merged is None else day_key(merged),
-        "merged_month": None if merged is None else day_key(merged) // 100,
+        **derived_metrics(created_at, merged_at, first_review_at, additions, deletions)._asdict(),
         "has_signatures": bool(signature_tools) and signature_tools != "[]",
     }
 
@@ -284,6 +315,7 @@ def _seconds(start: datetime | None, end: datetime | None) -> float | None:
 
 
 class Review(BaseModel):
+    id = pw.AutoField()
     pull_request = pw.ForeignKeyField(PullRequest, backref="reviews", on_delete="CASCADE")
     github_id = pw.CharField(unique=True)
     author_login = pw.CharField(null=True)
@@ -293,6 +325,7 @@ class Review(BaseModel):
 
 
 class Commit(BaseModel):
+    id = pw.AutoField()
     pull_request = pw.ForeignKeyField(PullRequest, backref="commits", on_delete="CASCADE")
     oid = pw.CharField()
     message = pw.TextField(default="")
@@ -317,6 +350,7 @@ class SyncSlice(BaseModel):
     search disagreed with its count). The rows go once the repository's backfill is complete.
     """
 
+    id = pw.AutoField()
     repository = pw.ForeignKeyField(Repository, backref="slices", on_delete="CASCADE")
     start = UTCDateTimeField()  # created at or after
     end = UTCDateTimeField(null=True)  # created before (None: up to now)

@@ -9,6 +9,7 @@ from typing import Any
 
 from peewee import fn
 
+from tformance.core.detection import verdict
 from tformance.core.store.models import EnrichmentStatus, PullRequest, Repository
 
 
@@ -46,6 +47,19 @@ class PullRequestDetail:
     signature_tools: tuple[str, ...]
     evidence: tuple[dict[str, Any], ...]  # {tool, marker, where, excerpt}
     enrichment_status: str
+
+    # The PR's verdict, by the one rule every figure uses (core/detection/verdict.py).
+    @property
+    def is_ai(self) -> bool:
+        return verdict.ai_verdict(self.is_ai_assisted, self.signature_tools)
+
+    @property
+    def tools(self) -> tuple[str, ...]:
+        return tuple(verdict.ai_tools(self.ai_tools, self.signature_tools))
+
+    @property
+    def decided_by_llm(self) -> bool:
+        return verdict.ai_verdict_source(self.is_ai_assisted, self.signature_tools) == verdict.LLM
 
 
 def overview() -> StoreOverview:

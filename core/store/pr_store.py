@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from peewee import EXCLUDED, Case, OperationalError, fn
+from peewee import EXCLUDED, Case, OperationalError, Select, fn
 
 from tformance.core.detection.detector import RULES_VERSION, CommitText, Detection, PullRequestText, detect_ai
+from tformance.core.detection.verdict import ai_condition
 from tformance.core.github.client import RepoInfo
 from tformance.core.github.records import PullRequestRecord
-from tformance.core.metrics.queries import ai_condition
 from tformance.core.store.database import database_errors, write_transaction
 from tformance.core.store.models import (
     DERIVED_COLUMNS,
@@ -91,6 +91,11 @@ class DatabaseThread:
         self._executor.shutdown(wait=True)
 
 
+def _tuples(query: Select) -> Iterable[tuple[Any, ...]]:
+    """``query``'s rows as plain tuples (peewee's stubs type ``.tuples()`` as model instances)."""
+    return cast("Iterable[tuple[Any, ...]]", query.tuples())
+
+
 def _translated(func: Callable[..., T], *args: Any) -> T:
     """Run ``func``, again if another writer kept the database busy past SQLite's busy timeout.
 
@@ -136,7 +141,9 @@ class TrackedRepo:
 
 def tracked_repositories() -> list[TrackedRepo]:
     """Every tracked repository with its sync status and stored PR count, by name."""
-    counts = dict(PullRequest.select(PullRequest.repo, fn.COUNT(PullRequest.id)).group_by(PullRequest.repo).tuples())
+    counts: dict[int, int] = dict(
+        _tuples(PullRequest.select(PullRequest.repo, fn.COUNT(PullRequest.id)).group_by(PullRequest.repo))
+    )
     return [
         TrackedRepo(repo.full_name, repo.sync_status, counts.get(repo.id, 0), repo.last_synced_at, repo.sync_error)
         for repo in Repository.select().order_by(fn.LOWER(Repository.full_name))
@@ -206,10 +213,12 @@ def save_pull_requests(
                     PullRequest.enrichment_status: _STALE_SUMMARY,
                 },
             ).execute()
-        ids = dict(
-            PullRequest.select(PullRequest.number, PullRequest.id)
-            .where(PullRequest.repo == repo_id, PullRequest.number.in_([r.number for r in records]))
-            .tuples()
+        ids: dict[int, int] = dict(
+            _tuples(
+                PullRequest.select(PullRequest.number, PullRequest.id).where(
+                    PullRequest.repo == repo_id, PullRequest.number.in_([r.number for r in records])
+                )
+            )
         )
         _save_reviews(records, ids)
         _save_commits(records, ids)
@@ -233,9 +242,8 @@ def _adopt_renamed(repo_id: int, pr_ids: list[str]) -> None:
         PullRequest.select(PullRequest.repo)
         .where(PullRequest.github_id.in_(pr_ids), PullRequest.repo != repo_id)
         .distinct()
-        .tuples()
     )
-    for (old_id,) in list(others):
+    for (old_id,) in list(_tuples(others)):
         here = PullRequest.select(PullRequest.number).where(PullRequest.repo == repo_id)
         stale = PullRequest.select(PullRequest.id).where(PullRequest.repo == old_id, PullRequest.number.in_(here))
         for model in (Review, Commit):
@@ -286,7 +294,7 @@ def count_stored(repo_id: int, since: datetime) -> int:
 
 
 def count_ai(repo_id: int, since: datetime) -> int:
-    """PRs judged AI-assisted (``metrics_queries.ai_condition``): signatures found, or the LLM said yes."""
+    """PRs judged AI-assisted (``verdict.ai_condition``): signatures found, or the LLM said yes."""
     query = PullRequest.select().where(PullRequest.repo == repo_id, PullRequest.created_at >= since)
     return query.where(ai_condition()).count()
 
@@ -357,7 +365,7 @@ def evidence_rows(detection: Detection) -> list[dict[str, str]]:
 
 
 def _save_reviews(records: list[PullRequestRecord], ids: dict[int, int]) -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "pull_request": ids[record.number],
             "github_id": review.github_id,

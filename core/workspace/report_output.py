@@ -9,10 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from tformance.core.metrics.report import compute_report, list_prs, report_to_json
+from tformance.core.metrics.report import compute_report, list_prs
 from tformance.core.metrics.types import PRRow, ReportFilter
 from tformance.core.reports.anonymize import Anonymizer
-from tformance.core.reports.formats import render_csv, render_html, render_text
+from tformance.core.reports.csv_export import render_csv
+from tformance.core.reports.html_page import render_html
+from tformance.core.reports.json_export import report_to_json
+from tformance.core.reports.text import render_text
 
 
 def export_report(folder: Path, now: datetime, demo: bool) -> Path:

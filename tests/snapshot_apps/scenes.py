@@ -95,7 +95,8 @@ def sync(folder: Path, size: tuple[int, int] = WIDE, *, trouble: bool = False) -
     async def run_before(pilot: Pilot) -> None:
         await until(RepoPickerScreen, picker_loaded)(pilot)
         app = pilot.app
-        app.navigate(SyncScreen([name for name, _ in scripted_sync.REPOS], months=12, autostart=False))
+        assert isinstance(app, TformanceApp) and app.token is not None
+        app.navigate(app.sync_screen([name for name, _ in scripted_sync.REPOS], app.token, autostart=False))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SyncScreen)

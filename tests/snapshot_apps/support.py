@@ -14,14 +14,13 @@ from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import EnrichmentStatus, PullRequest, Repository
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.core.sync.service import SyncService
-from tformance.core.workspace import Services
+from tformance.core.workspace import LLMFactory, Services
 from tformance.fakes.demo import demo_services
 from tformance.fakes.demo_model import DemoOrg
 from tformance.fakes.demo_org import build_demo_org
 from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub
 from tformance.fakes.groq_fake import FakeGroq
 from tformance.tui.app import TformanceApp, make_app
-from tformance.tui.enrichment import LLMFactory
 
 TODAY = date(2025, 6, 30)
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)

@@ -43,7 +43,7 @@ async def test_remove_asks_first_then_untracks_and_deletes_the_prs(tmp_path: Pat
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")  # cancel: nothing changes
         await pilot.pause()
-        assert await app.db.run(lambda: Repository.select().count()) == 2
+        assert await app.workspace._db.run(lambda: Repository.select().count()) == 2
 
         with lock_held_by_another_process(database):
             commands.remove(app, DOCS)
@@ -52,14 +52,16 @@ async def test_remove_asks_first_then_untracks_and_deletes_the_prs(tmp_path: Pat
             for _ in range(50):
                 await pilot.pause(0.02)
         assert any("another sync of this database is running" in n.message for n in app._notifications)
-        assert await app.db.run(lambda: Repository.select().count()) == 2
+        assert await app.workspace._db.run(lambda: Repository.select().count()) == 2
 
         commands.remove(app, DOCS)
         await pilot.pause()
         await pilot.click("#confirm")
         await open_dashboard(pilot)
-        names = await app.db.run(lambda: [repo.full_name for repo in Repository.select()])
-        orphans = await app.db.run(lambda: PullRequest.select().join(Repository).where(Repository.full_name == DOCS))
+        names = await app.workspace._db.run(lambda: [repo.full_name for repo in Repository.select()])
+        orphans = await app.workspace._db.run(
+            lambda: PullRequest.select().join(Repository).where(Repository.full_name == DOCS)
+        )
         assert names == [INFRA] and not list(orphans) and app.tracked_repos == (INFRA,)
         assert any(f"Removed {DOCS}" in n.message for n in app._notifications)
 
@@ -95,7 +97,7 @@ async def test_a_full_disk_during_an_app_sync_is_one_sentence_and_keeps_what_was
             pages = db_proxy.obj.execute_sql("PRAGMA page_count").fetchone()[0]
             db_proxy.obj.execute_sql(f"PRAGMA max_page_count = {pages + 70}")  # room for a page of PRs, not all
 
-        await app.db.run(cap)
+        await app.workspace._db.run(cap)
         await choose_only(pilot, ["fleet-console"])
         await pilot.press("enter")
         await wait_for_screen(pilot, SyncScreen)
@@ -104,11 +106,13 @@ async def test_a_full_disk_during_an_app_sync_is_one_sentence_and_keeps_what_was
         assert "the disk holding the database is full" in text and "Traceback" not in text
         fleet = "acme-robotics/fleet-console"
         expected = sorted(expected_in_range(fake, fleet, today=TODAY))
-        assert 0 < await app.db.run(lambda: PullRequest.select().count()) < len(expected)
+        assert 0 < await app.workspace._db.run(lambda: PullRequest.select().count()) < len(expected)
 
-        await app.db.run(lambda: db_proxy.obj.execute_sql("PRAGMA max_page_count = 1073741823"))  # space freed
+        await app.workspace._db.run(
+            lambda: db_proxy.obj.execute_sql("PRAGMA max_page_count = 1073741823")
+        )  # space freed
         app.screen.rows[fleet].focus()
         await pilot.press("r")  # retry the failed repository
         await wait_for_screen(pilot, DashboardScreen)
-        numbers = await app.db.run(lambda: sorted(pr.number for pr in PullRequest.select()))
+        numbers = await app.workspace._db.run(lambda: sorted(pr.number for pr in PullRequest.select()))
         assert numbers == expected, "resumed exactly: nothing lost, nothing twice"

@@ -6,12 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from rich.text import Text
 
+from tformance.core.detection.tools import display_name as tool_label
 from tformance.core.events import Notice, OverallProgress, RepoFinished, RepoProgress, Stage
 from tformance.core.llm.cost import estimate_llm_cost
 from tformance.core.metrics.report import WeekCount
 from tformance.core.sync.estimate import Pace, estimate
+from tformance.core.sync.estimate import rough_duration as minutes
 from tformance.tui.event_buffer import EventBuffer
-from tformance.tui.formatting import ago, clock, dollars, hours, minutes, short_repo_names, sparkline, tool_label
+from tformance.tui.formatting import ago, clock, dollars, hours, short_repo_names, sparkline
 from tformance.tui.safe_text import REPLACEMENT, clean, safe
 from tformance.tui.screens.pr_detail import _where
 from tformance.tui.widgets.column_chart import draw_columns, week_labels

@@ -1,11 +1,14 @@
-"""Step 4: the dashboard, from ``compute_report``: stat cards, charts, tables and the PR list.
+"""Step 4: the dashboard, from the workspace's report: stat cards, charts, tables and the PR list.
 
-The report is computed on the database thread. While LLM enrichment is pending the screen says
-how much and polls the count, recomputing the report when it moves.
+The report is computed on the workspace's database thread. While LLM enrichment is pending the screen says
+how much; as the LLM stage reports progress (``EnrichmentUpdated``) it recomputes the report, at
+most every few seconds, and once more when the stage ends.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -18,13 +21,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 
-from tformance.core.metrics.report import PRRow, ReportFilter, TeamReport, WeekCount, compute_report, list_prs
-from tformance.core.reports.formats import bots_note, describe_cycle_difference
+from tformance.core.events import Notice
+from tformance.core.metrics.types import PRRow, ReportFilter, TeamReport, WeekCount
+from tformance.core.reports.wording import bots_note, describe_cycle_difference
+from tformance.core.workspace import Workspace, display_name
 
-from ..formatting import ago, count, hours, percent, plural, tool_label
-from ..messages import ReportLoaded, ShowRepoPicker, StartSync
+from ..formatting import ago, count, hours, percent, plural
+from ..messages import EnrichmentUpdated, ReportLoaded, ShowRepoPicker, StartSync
 from ..safe_text import clean
-from ..store_queries import pending_enrichment, synced_from
 from ..widgets.ai_glance import AIGlance
 from ..widgets.app_header import AppHeader
 from ..widgets.charts import CycleTimeChart
@@ -41,7 +45,7 @@ from ..widgets.sortable_table import SortableTable
 from ..widgets.stat_card import StatCard
 from .pr_detail import PullRequestScreen
 
-ENRICHMENT_POLL_SECONDS = 3.0
+ENRICHMENT_RELOAD_SECONDS = 3.0  # while summaries arrive, the figures are recomputed at most this often
 
 
 PERIODS = (("30 days", "30d"), ("90 days", "90d"), ("12 months", "12m"), ("All", "all"))
@@ -57,10 +61,6 @@ def period_start(period: str, today: date) -> date | None:
     if period == "12m":
         return today - relativedelta(months=12) + timedelta(days=1)
     return None
-
-
-def _load(filters: ReportFilter, now: datetime) -> tuple[TeamReport, list[PRRow], datetime | None]:
-    return compute_report(filters, now=now), list(list_prs(filters)), synced_from()
 
 
 def _weeks_before(weeks: tuple[WeekCount, ...], start: datetime | None) -> int:
@@ -99,14 +99,26 @@ class DashboardScreen(Screen[None]):
         Binding("5", "tab('prs')", "PRs", show=False),
     ]
 
-    def __init__(self, *, period: str = "all") -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        clock: Callable[[], datetime],
+        tracked_repos: Iterable[str] = (),
+        period: str = "all",
+    ) -> None:
+        """``tracked_repos``: what a re-sync syncs until the report lists the repositories."""
         super().__init__()
+        self.workspace = workspace
         self.period = period
+        self._clock = clock
+        self._tracked = tuple(tracked_repos)
         self._drilled = False
         self.synced_from: datetime | None = None  # set while a sync is unfinished
         self.report: TeamReport | None = None
         self.pending = 0
-        self._poll: Timer | None = None
+        self._last_load = 0.0  # time.monotonic() of the last recompute
+        self._reload_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -148,17 +160,19 @@ class DashboardScreen(Screen[None]):
 
     @work(exclusive=True, group="report", exit_on_error=False, description="Computing the report")
     async def load(self) -> None:
-        now = self.app.clock()
+        self._last_load = time.monotonic()
+        now = self._clock()
         filters = ReportFilter(since=period_start(self.period, now.date()))
-        report, prs, self.synced_from = await self.app.db.run(_load, filters, now)
+        report = await self.workspace.report(filters, now=now)
+        prs = await self.workspace.pull_requests(filters)
+        self.synced_from = await self.workspace.synced_from()
         self.pending = report.health.pending_enrichment
         self.show_report(report, prs)
         self.post_message(ReportLoaded(report))
-        self._schedule_poll()
 
     def show_report(self, report: TeamReport, prs: list[PRRow]) -> None:
         self.report = report
-        now = self.app.clock()
+        now = self._clock()
         with self.app.batch_update():
             self._summary(report, now)
             self._banner(report)
@@ -269,7 +283,7 @@ class DashboardScreen(Screen[None]):
             bar = "█" * max(1, round(tool.prs / top * width))
             lines.append(
                 Content.assemble(
-                    (f"{clean(tool_label(tool.tool), limit=14):<14} ", ""),
+                    (f"{clean(display_name(tool.tool), limit=14):<14} ", ""),
                     (bar, "$text-accent"),
                     (f" {count(tool.prs)}", ""),
                 )
@@ -284,22 +298,26 @@ class DashboardScreen(Screen[None]):
             Content.assemble((verdict, "bold"), "\n", (note, "$text-muted"))
         )
 
-    def _schedule_poll(self) -> None:
-        if self.pending and self._poll is None:
-            self._poll = self.set_interval(ENRICHMENT_POLL_SECONDS, self._check_enrichment)
-        elif not self.pending and self._poll is not None:
-            self._poll.stop()
-            self._poll = None
+    @on(EnrichmentUpdated)
+    def _enrichment_moved(self, message: EnrichmentUpdated) -> None:
+        """Summaries arrived: recompute while the report shows some pending, and once the stage ends."""
+        if isinstance(message.event, Notice) or not self.pending:
+            return
+        if not message.running:
+            self._reload_now()
+        elif self._reload_timer is None:
+            wait = self._last_load + ENRICHMENT_RELOAD_SECONDS - time.monotonic()
+            self._reload_timer = self.set_timer(max(0.0, wait), self._reload_now)
 
-    @work(exclusive=True, group="enrichment", exit_on_error=False, description="Checking enrichment")
-    async def _check_enrichment(self) -> None:
-        pending = await self.app.db.run(pending_enrichment)
-        if pending != self.pending:
-            self.load()
+    def _reload_now(self) -> None:
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+            self._reload_timer = None
+        self.load()
 
     @on(PRList.Opened)
     def _open_pr(self, message: PRList.Opened) -> None:
-        self.app.push_screen(PullRequestScreen(message.repo, message.number))
+        self.app.push_screen(PullRequestScreen(self.workspace, message.repo, message.number))
 
     @on(TabbedContent.TabActivated, "#dash-tabs")
     def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
@@ -364,7 +382,7 @@ class DashboardScreen(Screen[None]):
         self.load()
 
     def action_resync(self) -> None:
-        repos = [row.name for row in self.report.repos] if self.report else list(self.app.tracked_repos)
+        repos = [row.name for row in self.report.repos] if self.report else list(self._tracked)
         self.post_message(StartSync(repos) if repos else ShowRepoPicker())
 
     def action_choose(self) -> None:

@@ -10,12 +10,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from tformance.core.metrics.types import ai_verdict, ai_verdict_source
+from tformance.core.workspace import PullRequestDetail, Workspace, display_name
 
 from ..browser import open_in_browser
-from ..formatting import count, plural, tool_label
+from ..formatting import count, plural
 from ..safe_text import clean
-from ..store_queries import PullRequestDetail, pull_request_detail
 
 BODY_LIMIT = 4000
 WHERE_WORDS = {"title": "title", "body": "description", "branch": "branch", "author": "author", "label": "label"}
@@ -40,18 +39,15 @@ def describe_pull_request(pr: PullRequestDetail) -> Content:
         parts.append(("Not summarised yet: LLM enrichment is pending for this PR.", "$text-muted"))
 
     parts += [("\n\nAI assistance\n", "bold $text-primary")]
-    tools = pr.ai_tools or pr.signature_tools
-    decided = ai_verdict(pr.is_ai_assisted, pr.signature_tools)
-    by_llm = ai_verdict_source(pr.is_ai_assisted, pr.signature_tools) == "llm"
-    source = "the LLM's verdict" if by_llm else "signatures found in the PR"
-    if decided:
-        names = ", ".join(clean(tool_label(tool)) for tool in tools) or "tool unknown"
+    source = "the LLM's verdict" if pr.decided_by_llm else "signatures found in the PR"
+    if pr.is_ai:
+        names = ", ".join(clean(display_name(tool)) for tool in pr.tools) or "tool unknown"
         parts.append(f"AI-assisted ({names}), by {source}.")
     else:
         parts.append(f"No sign of AI assistance ({source}).")
     for evidence in pr.evidence:
         parts.append(("\n  • ", "$text-accent"))
-        parts.append(f"{clean(tool_label(str(evidence.get('tool'))))} in {_where(evidence.get('where'))}: ")
+        parts.append(f"{clean(display_name(str(evidence.get('tool'))))} in {_where(evidence.get('where'))}: ")
         parts.append((f"“{clean(evidence.get('excerpt'), limit=100)}”", "italic"))
 
     parts += [("\n\nDescription\n", "bold $text-primary")]
@@ -80,8 +76,9 @@ class PullRequestScreen(ModalScreen[None]):
         Binding("o", "open_link", "Open in browser", tooltip="Open the PR on GitHub"),
     ]
 
-    def __init__(self, repo: str, number: int) -> None:
+    def __init__(self, workspace: Workspace, repo: str, number: int) -> None:
         super().__init__()
+        self.workspace = workspace
         self.repo = repo
         self.number = number
         self.detail: PullRequestDetail | None = None
@@ -96,7 +93,7 @@ class PullRequestScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="pr", exit_on_error=False, description="Reading the PR")
     async def load(self) -> None:
-        self.detail = await self.app.db.run(pull_request_detail, self.repo, self.number)
+        self.detail = await self.workspace.pull_request(self.repo, self.number)
         text = self.query_one("#pr-detail-text", Static)
         if self.detail is None:
             text.update(Content(f"{clean(self.repo)} #{self.number} is no longer in the database."))

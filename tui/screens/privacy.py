@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from tformance.core.llm.prompt import describe_outgoing_fields
+from tformance.core.workspace import Workspace
 
 
 class PrivacyScreen(ModalScreen[None]):
@@ -20,5 +20,5 @@ class PrivacyScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="privacy", classes="panel"):
             yield Static(Content.styled("What leaves this machine\n\n", "bold $text-primary"))
-            yield Static(Content(describe_outgoing_fields()))
+            yield Static(Content(Workspace.outgoing_fields()))
         yield Footer()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
+from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,22 +12,22 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
-from tformance.core.dates import calculate_sync_date_range
 from tformance.core.errors import GitHubAuthError
-from tformance.core.github.client import GitHubClient, TokenInfo, sso_hidden_note
-from tformance.core.sync.estimate import estimate
+from tformance.core.workspace import PullRequestCounts, TokenInfo, Workspace
 
 from ..error_text import explain
 from ..formatting import plural
 from ..messages import (
+    GoBack,
     PullRequestCountsLoaded,
     RepositoriesLoaded,
+    Secret,
     ShowTokenScreen,
     StartSync,
     TokenAccepted,
 )
+from ..navigation import can_go_back
 from ..safe_text import safe_content
-from ..store_queries import known_pr_counts
 from ..widgets.app_header import AppHeader
 from ..widgets.estimate_panel import EstimatePanel
 from ..widgets.filter_input import FilterInput
@@ -36,8 +35,6 @@ from ..widgets.repo_table import RepoTable
 from ..widgets.token_summary import TokenSummary
 from .privacy import PrivacyScreen
 
-REPOS_PER_COUNT_REQUEST = 15  # two searches each: 30 aliased searches fit one GraphQL request
-COUNT_REQUESTS_IN_FLIGHT = 3
 ACTIVE_DAYS = 90
 
 
@@ -46,7 +43,7 @@ class RepoPickerScreen(Screen[None]):
 
     AUTO_FOCUS = "#repo-filter"
     BINDINGS = [
-        Binding("space", "toggle", "Toggle", priority=True, tooltip="Select or unselect the highlighted repo"),
+        Binding("space", "toggle_repo", "Toggle", priority=True, tooltip="Select or unselect the highlighted repo"),
         Binding("ctrl+a", "select_all", "All", priority=True, tooltip="Select every repo shown", id="repos.all"),
         Binding("ctrl+n", "select_none", "None", priority=True, tooltip="Clear the selection", id="repos.none"),
         Binding("ctrl+r", "select_active", "Active 90 d", priority=True, tooltip="Select repos pushed in 90 days"),
@@ -65,8 +62,25 @@ class RepoPickerScreen(Screen[None]):
         Binding("pagedown", "cursor(10)", show=False, priority=True),
     ]
 
-    def __init__(self, *, preselect: Iterable[str] = (), preselect_all: bool = False) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        token: Secret,
+        *,
+        token_source: str,
+        token_info: TokenInfo | None,
+        now: datetime,
+        preselect: Iterable[str] = (),
+        preselect_all: bool = False,
+    ) -> None:
+        """``token_info``: the token's owner when already known (else the screen asks GitHub);
+        ``now``: what "last push" and "active in 90 days" are measured from."""
         super().__init__()
+        self.workspace = workspace
+        self.token_info = token_info
+        self.now = now
+        self._token = token
+        self._token_source = token_source
         self.preselect = tuple(preselect)
         self.preselect_all = preselect_all
         self.in_range: dict[str, int] = {}
@@ -79,7 +93,7 @@ class RepoPickerScreen(Screen[None]):
             yield TokenSummary("Checking your token…", id="picker-token")
             yield FilterInput(placeholder="Type to filter repositories", id="repo-filter")
             yield LoadingIndicator(id="picker-loading")
-            yield RepoTable(now=self.app.clock(), id="repo-table")
+            yield RepoTable(now=self.now, id="repo-table")
             yield Static(id="picker-status")
             with Horizontal(id="picker-bottom"):
                 yield EstimatePanel(id="picker-estimate")
@@ -97,52 +111,32 @@ class RepoPickerScreen(Screen[None]):
     @work(exclusive=True, group="repos", exit_on_error=False, description="Listing repositories")
     async def load(self) -> None:
         """Check the token (if not done yet), list every repo it sees, then count their PRs."""
-        app = self.app
+        token = self._token.value
         try:
-            async with app.services.github(app.token) as client:
-                info = app.token_info or await client.viewer()
-                self.post_message(TokenAccepted(info, app.token_source))
-                repos = await client.list_repositories()
-                self.post_message(RepositoriesLoaded(repos))
-                if client.sso_hidden_organizations:
-                    self.notify(sso_hidden_note(client.sso_hidden_organizations), severity="warning", timeout=30)
-                names = [repo.full_name for repo in repos if not repo.is_archived]
-                names += [repo.full_name for repo in repos if repo.is_archived]
-                if names:
-                    await self._count(client, names)
+            listed = await self.workspace.list_repositories(token, info=self.token_info)
+            self.post_message(TokenAccepted(listed.info, self._token_source))
+            repos = list(listed.repos)
+            self.post_message(RepositoriesLoaded(repos))
+            if listed.sso_note:
+                self.notify(listed.sso_note, severity="warning", timeout=30)
+            names = [repo.full_name for repo in repos if not repo.is_archived]
+            names += [repo.full_name for repo in repos if repo.is_archived]
+            if names:
+                await self.workspace.count_pull_requests(token, names, self._counted, now=self.now)
         except GitHubAuthError as error:
             self.post_message(ShowTokenScreen(explain(error)))
         except Exception as error:
             self._status(f"Could not list repositories: {explain(error)} Press F5 to try again.", error=True)
             self.query_one("#picker-loading").display = False
 
-    async def _count(self, client: GitHubClient, names: list[str]) -> None:
-        """PR counts in batches, several requests in flight; each batch shows as soon as it lands."""
-        today = self.app.services.today or self.app.clock().date()
-        start, _ = calculate_sync_date_range(self.app.services.settings.history_months, today)
-        recent_start = today - relativedelta(months=6)
-        slots = asyncio.Semaphore(COUNT_REQUESTS_IN_FLIGHT)
-        batches = [names[i : i + REPOS_PER_COUNT_REQUEST] for i in range(0, len(names), REPOS_PER_COUNT_REQUEST)]
-        remaining = len(batches)
-
-        async def count_batch(batch: list[str]) -> None:
-            nonlocal remaining
-            searches = []
-            for name in batch:
-                searches.append(f"repo:{name} is:pr created:>={recent_start:%Y-%m-%d}")
-                searches.append(f"repo:{name} is:pr created:>={start:%Y-%m-%d}")
-            async with slots:
-                counts = await client.count_pull_requests(searches)
-            remaining -= 1
-            recent = dict(zip(batch, counts[0::2], strict=True))
-            in_range = dict(zip(batch, counts[1::2], strict=True))
-            self.points_left = client.rate_limit.remaining
-            self.post_message(PullRequestCountsLoaded(recent, in_range, complete=remaining == 0))
-
-        await asyncio.gather(*(count_batch(batch) for batch in batches))
+    def _counted(self, counts: PullRequestCounts) -> None:
+        """One batch of PR counts landed (several are in flight): show it at once."""
+        self.points_left = counts.points_left
+        self.post_message(PullRequestCountsLoaded(counts.recent, counts.in_range, complete=counts.complete))
 
     @on(TokenAccepted)
     def _token_known(self, message: TokenAccepted) -> None:
+        self.token_info = message.info
         self.points_left = message.info.rate_limit_remaining
         self.query_one(TokenSummary).show(message.info, message.source, compact=True)
 
@@ -150,14 +144,14 @@ class RepoPickerScreen(Screen[None]):
     async def _repos_loaded(self, message: RepositoriesLoaded) -> None:
         self.query_one("#picker-loading").display = False
         table = self.table
-        table.recent_counts.update(await self.app.db.run(known_pr_counts))
+        table.recent_counts.update(await self.workspace.known_pr_counts())
         table.counting = bool(message.repos)
         selected = [repo.full_name for repo in message.repos] if self.preselect_all else self.preselect
         table.set_repos(message.repos, selected)
         table.display = bool(message.repos)
         self._loaded = True
         if not message.repos:
-            self._status(self._empty_account_text(self.app.token_info), error=True)
+            self._status(self._empty_account_text(self.token_info), error=True)
             self.query_one("#picker-bottom").display = False
             self.query_one("#repo-filter").display = False
         self._refresh_estimate()
@@ -169,7 +163,7 @@ class RepoPickerScreen(Screen[None]):
         table.update_counts(message.recent)
         if message.complete:
             table.counting = False
-            table.sort()
+            table.order_by_activity()
         self._refresh_estimate()
 
     @on(RepoTable.SelectionChanged)
@@ -190,7 +184,7 @@ class RepoPickerScreen(Screen[None]):
     def _pressed_continue(self) -> None:
         self.action_continue()
 
-    def action_toggle(self) -> None:
+    def action_toggle_repo(self) -> None:
         self.table.toggle_cursor()
 
     def action_select_all(self) -> None:
@@ -214,7 +208,7 @@ class RepoPickerScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return bool(self.query_one("#repo-filter", Input).value) or self.app.can_go_back()
+            return bool(self.query_one("#repo-filter", Input).value) or can_go_back(self.app)
         return True
 
     def action_back(self) -> None:
@@ -223,7 +217,7 @@ class RepoPickerScreen(Screen[None]):
         if filter_input.value:
             filter_input.value = ""
         else:
-            self.app.go_back()
+            self.post_message(GoBack())
 
     def action_focus_filter(self) -> None:
         self.query_one("#repo-filter", Input).focus()
@@ -239,9 +233,8 @@ class RepoPickerScreen(Screen[None]):
     def _refresh_estimate(self) -> None:
         table = self.table
         selected = table.ordered_selection()
-        model = self.app.services.settings.llm_model
-        # The services' pace: in the demo the fake's, so the estimate is of what is about to be watched.
-        result = estimate((self.in_range.get(name) for name in selected), self.app.services.pace(), model)
+        # The workspace's pace: in the demo the offline GitHub's, so the estimate is of what is about to be watched.
+        result = self.workspace.estimate(self.in_range.get(name) for name in selected)
         self.query_one(EstimatePanel).show(result, self.points_left, table.counting)
         self.query_one("#picker-continue", Button).disabled = not selected
         self._refresh_status()
@@ -250,7 +243,7 @@ class RepoPickerScreen(Screen[None]):
         table = self.table
         if not self._loaded or not table.repo_count:
             return
-        shown = len(table.visible)
+        shown = len(table.shown)
         text = f"{len(table.selected):,} of {plural(table.repo_count, 'repository', 'repositories')} selected"
         if shown != table.repo_count:
             text += f" · {shown:,} shown"

@@ -1,25 +1,26 @@
 """Step 3: the sync, one progress row per repo and an overall bar; cancel, resume and retry.
 
-``SyncService.run`` runs in an async worker owned by this screen. Its events go to an
+Each run is one ``Workspace.fetch`` in an async worker owned by this screen, feeding the LLM
+stage the app runs beside it (one stage for the first run and its retries). Events go to an
 ``EventBuffer`` that coalesces floods and wakes the screen with one ``SyncEventsReady``; the
-screen drains the buffer and updates the widgets. Database work stays on ``DatabaseThread``.
+screen drains the buffer and updates the widgets.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tformance.core.dates import calculate_sync_date_range
-from tformance.core.detection.rescan import rescan_at_sync_start
 from tformance.core.errors import GitHubAuthError
 from tformance.core.events import (
     SLOW_DOWN,
@@ -32,15 +33,15 @@ from tformance.core.events import (
     SyncFinished,
     SyncStarted,
 )
-from tformance.core.store.sync_lock import SyncLock
-from tformance.core.sync.estimate import estimate
+from tformance.core.workspace import SyncEnrichment, Workspace, rough_duration
 
 from ..error_text import explain
 from ..event_buffer import EventBuffer
-from ..formatting import count, minutes, plural, short_repo_names
+from ..formatting import count, plural, short_repo_names
 from ..messages import (
     EnrichmentUpdated,
     RepoSynced,
+    Secret,
     ShowDashboard,
     ShowRepoPicker,
     ShowTokenScreen,
@@ -48,7 +49,6 @@ from ..messages import (
     SyncEventsReady,
 )
 from ..safe_text import clean
-from ..store_queries import stored_in_range
 from ..widgets.app_header import AppHeader
 from ..widgets.enrichment_status import describe_enrichment
 from ..widgets.overall_progress import OverallProgress as OverallProgressWidget
@@ -59,6 +59,7 @@ NOTICE_LINES = 8  # kept, and shown on a tall terminal; a short one shows the la
 SHORT_NOTICES, TALL = 3, 30  # TALL: the app's "-tall" breakpoint
 CHROME_ROWS = 14  # header, title, plan, overall bar, enrichment, notices, footer
 NOTICE_ICONS = {"info": "ℹ", "warning": "⚠", "error": "✗"}
+NOTIFIED: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}  # also a toast
 
 
 class SyncScreen(Screen[None]):
@@ -74,11 +75,26 @@ class SyncScreen(Screen[None]):
         Binding("down", "app.focus_next", show=False),
     ]
 
-    def __init__(self, repos: Iterable[str], *, months: int, autostart: bool = True) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        repos: Iterable[str],
+        *,
+        token: Secret,
+        months: int,
+        clock: Callable[[], datetime],
+        start_enrichment: Callable[[], SyncEnrichment],
+        autostart: bool = True,
+    ) -> None:
+        """``start_enrichment`` starts the app's LLM stage (it outlives this screen) and returns it."""
         super().__init__()
+        self.workspace = workspace
         self.repos = list(repos)
         self.months = months
         self.autostart = autostart
+        self._token = token
+        self._clock = clock
+        self._start_enrichment = start_enrichment
         self.buffer = EventBuffer(lambda: self.post_message(SyncEventsReady()))
         self.rows: dict[str, RepoProgressWidget] = {}
         self.running: set[str] = set()
@@ -87,8 +103,7 @@ class SyncScreen(Screen[None]):
         self._overall: dict[str, OverallProgress] = {}
         self._notices: list[Notice] = []
         self._retries = 0
-        self._fetch_done: asyncio.Event | None = None
-        self._stored: Callable[[str | None], None] | None = None
+        self._llm_stage: SyncEnrichment | None = None
         self._labels = short_repo_names(self.repos)
 
     def compose(self) -> ComposeResult:
@@ -117,10 +132,9 @@ class SyncScreen(Screen[None]):
     # -- runs ----------------------------------------------------------------------------
 
     def start_run(self, run: str, repos: list[str]) -> None:
-        if self._fetch_done is None or self._fetch_done.is_set():
+        if self._llm_stage is None or not self._llm_stage.fetching:
             # One LLM stage for all runs of this screen: it finishes once no run is fetching.
-            self._fetch_done = asyncio.Event()
-            self._stored = self.app.start_enrichment(self._fetch_done)
+            self._llm_stage = self._start_enrichment()
         self.running.add(run)
         self.cancelled = False
         self.run_sync(run, repos)
@@ -128,24 +142,26 @@ class SyncScreen(Screen[None]):
 
     @work(group="sync", exit_on_error=False, description="Syncing pull requests")
     async def run_sync(self, run: str, repos: list[str]) -> SyncFinished | None:
-        """One ``SyncService.run``; its outcome arrives as ``SyncCompleted``, never as an exception."""
-        app = self.app
+        """One ``Workspace.fetch``; its outcome arrives as ``SyncCompleted``, never as an exception.
+
+        One sync per database, across processes: a second one says who holds the lock."""
         finished: SyncFinished | None = None
-        lock = SyncLock(app.services.database_location())
-        try:
-            # One sync per database, across processes: a second one says who holds it. Off the event
-            # loop: on PostgreSQL taking the lock is a round trip to the server.
-            await asyncio.to_thread(lock.acquire)
+
+        async def bars_from_store() -> None:
             # A resumed repo's bar starts at what is stored already.
-            start, _ = calculate_sync_date_range(self.months, app.services.today or app.clock().date())
-            for repo, stored in (await app.db.run(stored_in_range, repos, start)).items():
+            for repo, stored in (await self.workspace.stored_in_range(repos, self.months)).items():
                 self._row_for(repo).start_from(stored)
             self._refresh_overall()
-            if notice := await app.db.run(rescan_at_sync_start):
-                self.buffer.put(run, notice)
-            async with app.services.github(app.token) as github:
-                service = app.services.sync_service(github, app.db, sink=self.buffer.sink(run), on_stored=self._stored)
-                finished = await service.run(repos, self.months)
+
+        try:
+            finished = await self.workspace.fetch(
+                self._token.value,
+                repos,
+                self.months,
+                sink=self.buffer.sink(run),
+                enrichment=self._llm_stage,
+                on_locked=bars_from_store,
+            )
         except asyncio.CancelledError:
             self.post_message(SyncCompleted(SyncFinished((), cancelled=True), run))
             raise
@@ -155,8 +171,6 @@ class SyncScreen(Screen[None]):
             self.buffer.put(run, Notice(f"The sync stopped: {explain(error)}", "error"))
             for repo in repos:
                 self.buffer.put(run, RepoFinished(repo, False, 0, explain(error)))
-        finally:
-            lock.release()
         self.post_message(SyncCompleted(finished or SyncFinished(()), run))
         return finished
 
@@ -170,8 +184,8 @@ class SyncScreen(Screen[None]):
             for row in self.rows.values():
                 if row.stage not in (Stage.DONE, Stage.FAILED, Stage.CANCELLED):
                     row.mark(Stage.CANCELLED, "interrupted: resumes on the next sync")
-        if not self.running and self._fetch_done is not None:
-            self._fetch_done.set()
+        if not self.running and self._llm_stage is not None:
+            self._llm_stage.fetch_done()
         if message.run == MAIN:
             self.finished = message.finished
         self._refresh_state()
@@ -225,12 +239,12 @@ class SyncScreen(Screen[None]):
         if all(repo.lower() in order for repo in self.rows):  # a resume (repos done left out) keeps the rows' order
             self.query_one("#sync-repos").sort_children(key=lambda row: order.get(getattr(row, "repo", "").lower(), 0))
         # The picker's estimate, for the PRs the pre-flight found (``core.sync_estimate``).
-        planned = estimate((plan.prs_to_fetch for plan in event.plans), self.app.services.pace())
+        planned = self.workspace.estimate(plan.prs_to_fetch for plan in event.plans)
         points = f"~{count(planned.api_points)} GitHub points"
         if event.rate_limit_remaining is not None:
             points += f" of {count(event.rate_limit_remaining)} left"
-        plan = f"{count(event.total_prs)} PRs to fetch · {minutes(planned.seconds)} · {points}"
-        self.query_one("#sync-plan", Static).update(Content(plan))
+        line = f"{count(event.total_prs)} PRs to fetch · {rough_duration(planned.seconds)} · {points}"
+        self.query_one("#sync-plan", Static).update(Content(line))
 
     def _row_for(self, repo: str) -> RepoProgressWidget:
         row = self.rows.get(repo) or next((r for name, r in self.rows.items() if name.lower() == repo.lower()), None)
@@ -241,7 +255,7 @@ class SyncScreen(Screen[None]):
 
     def _row(self, repo: str) -> RepoProgressWidget:
         width = max(len(label) for label in self._labels.values()) if self._labels else None
-        row = RepoProgressWidget(repo, label=self._labels.get(repo, repo), name_width=width, now=self.app.clock)
+        row = RepoProgressWidget(repo, label=self._labels.get(repo, repo), name_width=width, now=self._clock)
         self.rows[repo] = row
         return row
 
@@ -252,8 +266,8 @@ class SyncScreen(Screen[None]):
             for n in self._notices[-(NOTICE_LINES if self.size.height >= TALL else SHORT_NOTICES) :]
         ]
         self.query_one("#sync-notices", Static).update(Content("\n").join(lines))
-        if notice.level in ("warning", "error"):
-            self.notify(clean(notice.text), severity=notice.level, markup=False)
+        if severity := NOTIFIED.get(notice.level):
+            self.notify(clean(notice.text), severity=severity, markup=False)
 
     @on(EnrichmentUpdated)
     def _enrichment(self, message: EnrichmentUpdated) -> None:
@@ -315,7 +329,7 @@ class SyncScreen(Screen[None]):
         self.refresh_bindings()
 
     def _title(self) -> Content:
-        start, _ = calculate_sync_date_range(self.months, self.app.services.today or self.app.clock().date())
+        start = self.workspace.history_start(self.months, now=self._clock())
         repos = plural(len(self.repos), "repository", "repositories")
         return Content.assemble(
             ("Syncing ", "bold"),

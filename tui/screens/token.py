@@ -13,12 +13,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
-from tformance.core import paths
-from tformance.core.github.client import TokenInfo
-from tformance.core.github.token_store import save_token
+from tformance.core.workspace import TokenInfo, Workspace
 
 from ..error_text import explain
-from ..messages import Secret, TokenAccepted, TokenRejected
+from ..messages import GoBack, Secret, TokenAccepted, TokenRejected
+from ..navigation import can_go_back
 from ..safe_text import safe_content
 from ..widgets.app_header import AppHeader
 from ..widgets.tick_box import TickBox
@@ -52,8 +51,9 @@ class TokenScreen(Screen[None]):
         Binding("escape", "back", "Back", tooltip="Go back to where you came from", id="token.back"),
     ]
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, workspace: Workspace, reason: str = "") -> None:
         super().__init__()
+        self.workspace = workspace
         self.reason = reason
         self._checked: tuple[str, TokenInfo] | None = None
 
@@ -64,7 +64,7 @@ class TokenScreen(Screen[None]):
             if self.reason:
                 yield Static(safe_content(self.reason), id="token-reason", classes="error-text")
             yield Static(INTRO, id="token-intro")
-            if not self.app.services.demo:
+            if not self.workspace.demo:
                 yield Static(DEMO_HINT, id="token-demo-hint")
             yield Input(
                 placeholder="Paste a token (ghp_… or github_pat_…)",
@@ -112,8 +112,7 @@ class TokenScreen(Screen[None]):
     async def check_token(self, token: str) -> None:
         """Ask GitHub whose token this is; show the answer or say plainly why it failed."""
         try:
-            async with self.app.services.github(token) as client:
-                info = await client.viewer()
+            info = await self.workspace.check_token(token)
         except Exception as error:
             # Belt and braces: no error text may ever carry the token to the screen.
             reason = explain(error).replace(token, "•••")
@@ -137,22 +136,21 @@ class TokenScreen(Screen[None]):
     async def accept_token(self, token: str, info: TokenInfo) -> None:
         if self.query_one("#token-remember", TickBox).value:
             try:
-                await asyncio.to_thread(save_token, token)
+                where = await asyncio.to_thread(self.workspace.remember_token, token)
             except OSError as error:
                 self.notify(f"Could not save the token: {explain(error)}", severity="warning", markup=False)
             else:
-                where = paths.saved_token_path()
                 self.notify(f"Token saved to {where} (readable only by you).", title="Remembered", markup=False)
         self.query_one("#token-input", Input).value = ""
         self.post_message(TokenAccepted(info, "entered", Secret(token)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self.app.can_go_back()
+            return can_go_back(self.app)
         return True
 
     def action_back(self) -> None:
-        self.app.go_back()
+        self.post_message(GoBack())
 
     def action_clear(self) -> None:
         self.query_one("#token-input", Input).value = ""

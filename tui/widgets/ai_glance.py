@@ -10,10 +10,11 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from tformance.core.metrics.report import AIComparison, MonthAIShare, TeamReport, ToolCount
-from tformance.core.reports.formats import describe_cycle_difference
+from tformance.core.metrics.types import AIComparison, MonthAIShare, TeamReport, ToolCount
+from tformance.core.reports.wording import describe_cycle_difference
+from tformance.core.workspace import display_name
 
-from ..formatting import count, percent, sparkline, tool_label
+from ..formatting import count, percent, sparkline
 from ..safe_text import clean
 from .charts import MONTHS
 from .report_tables import COMPARISON_ROWS
@@ -62,7 +63,7 @@ def describe_adoption(months: Sequence[MonthAIShare], tools: Sequence[ToolCount]
     top = max(tool.prs for tool in tools)
     for tool in tools[:TOP_TOOLS]:
         bar = "█" * max(1, round(tool.prs / top * TOOL_BAR))
-        name = clean(tool_label(tool.tool), limit=TOOL_NAME)
+        name = clean(display_name(tool.tool), limit=TOOL_NAME)
         lines.append(Content.assemble(f"{name:<{TOOL_NAME}} ", (bar, "$text-accent"), f" {count(tool.prs)}"))
     return Content("\n").join(lines)
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from textual.color import Color
 from textual_plotext import PlotextPlot
 
-from tformance.core.metrics.report import MonthCycleTime
+from tformance.core.metrics.types import MonthCycleTime
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -124,9 +124,9 @@ class CycleTimeChart(ThemedChart):
         if not points:
             return
         x = [i for i, _ in points]
-        median = [m.cycle_time_hours.median for _, m in points]
+        median = [value for _, m in points if (value := m.cycle_time_hours.median) is not None]
         plt.plot(x, median, color=self.colour("accent"), label="median", marker="braille")
-        p90 = [(i, m.cycle_time_hours.p90) for i, m in points if m.cycle_time_hours.p90 is not None]
+        p90 = [(i, value) for i, m in points if (value := m.cycle_time_hours.p90) is not None]
         if p90:
             plt.plot(
                 [i for i, _ in p90], [v for _, v in p90], color=self.colour("primary"), label="p90", marker="braille"

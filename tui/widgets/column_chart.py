@@ -13,7 +13,7 @@ from datetime import date
 from textual.content import Content
 from textual.widget import Widget
 
-from tformance.core.metrics.report import MonthAIShare, WeekCount
+from tformance.core.metrics.types import MonthAIShare, WeekCount
 
 from .charts import Label, fit, month_forms, month_key, nice_ticks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from tformance.core.events import EnrichmentProgress, EnrichmentStopped
-from tformance.core.llm.cost import format_cost
+from tformance.core.workspace import format_cost
 
 from ..formatting import count
 from ..messages import EnrichmentUpdated

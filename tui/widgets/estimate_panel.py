@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from tformance.core.sync.estimate import Estimate
+from tformance.core.workspace import Estimate, rough_duration
 
-from ..formatting import count, dollars, minutes
+from ..formatting import count, dollars
 
 
 def describe_estimate(estimate: Estimate, points_left: int | None, counting: bool) -> Content:
@@ -19,7 +19,7 @@ def describe_estimate(estimate: Estimate, points_left: int | None, counting: boo
     points = f"~{count(estimate.api_points)}"
     if points_left is not None:
         points += f" of {count(points_left)}"
-    parts += [f" · {points} GitHub points · {minutes(estimate.seconds)}"]
+    parts += [f" · {points} GitHub points · {rough_duration(estimate.seconds)}"]
     parts += [("\nLLM ", "bold"), f"~{_tokens(estimate.llm_tokens)} tokens ≈ {dollars(estimate.llm_dollars)}"]
     parts.append(("  estimates: the sync counts exactly", "$text-muted"))
     parts += [

@@ -19,9 +19,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from tformance.core.metrics.report import PRRow
+from tformance.core.metrics.types import PRRow
+from tformance.core.workspace import display_name
 
-from ..formatting import count, plural, tool_label
+from ..formatting import count, plural
 from ..safe_text import clean
 from .column_fit import fit_widths
 
@@ -47,7 +48,7 @@ def _build(pr: PRRow) -> _Row:
     title = clean(pr.title, limit=TITLE_LIMIT)
     repo = clean(pr.repo.partition("/")[2] or pr.repo)
     author = clean(pr.author)
-    tools = ", ".join(clean(tool_label(tool)) for tool in pr.ai_tools)
+    tools = ", ".join(clean(display_name(tool)) for tool in pr.ai_tools)
     ai = Text(tools or "yes", style="bold", overflow="ellipsis") if pr.ai_assisted else Text("")
     state = "draft" if pr.is_draft and pr.state == "OPEN" else STATE_WORDS.get(pr.state, pr.state.lower())
     cells = (
@@ -104,7 +105,7 @@ class PRList(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter by title, author, repo, AI tool or state", id="pr-filter")
-        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="pr-table")
+        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="pr-table")
         table.add_columns(*COLUMNS)
         yield table
         yield Static(classes="pr-count")

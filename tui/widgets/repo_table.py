@@ -14,14 +14,19 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from tformance.core.github.client import RepoInfo
+from tformance.core.workspace import RepoInfo
 
 from ..formatting import ago, count
 from ..safe_text import clean
 
 CHECKED, UNCHECKED = Text("[x]", style="bold"), Text("[ ]", style="dim")
 COUNTING, UNKNOWN = Text("…", style="dim", justify="right"), Text("—", style="dim", justify="right")
-COLUMNS = (("", "check"), ("Repository", "name"), ("Owner", "owner"), ("Visibility", "privacy"))
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("", "check"),
+    ("Repository", "name"),
+    ("Owner", "owner"),
+    ("Visibility", "privacy"),
+)
 COLUMNS += (("Last push", "pushed"), ("PRs 6 mo", "prs"))
 
 
@@ -36,7 +41,7 @@ class _Row:
     privacy: Text
 
 
-class RepoTable(DataTable):
+class RepoTable(DataTable[Text]):
     """Posts ``SelectionChanged`` whenever the set of selected repos changes."""
 
     DEFAULT_CSS = """
@@ -65,7 +70,8 @@ class RepoTable(DataTable):
             self.add_column(label, key=key)
 
     @property
-    def visible(self) -> list[str]:
+    def shown(self) -> list[str]:
+        """The names the filter shows, in order. (Not ``visible``: Textual's own flag has that name.)"""
         return list(self._visible)
 
     @property
@@ -87,10 +93,10 @@ class RepoTable(DataTable):
             )
         wanted = {name.lower() for name in selected}
         self.selected = {name for name in self._rows if name.lower() in wanted}
-        self.sort()
+        self.order_by_activity()
         self._changed()
 
-    def sort(self) -> None:
+    def order_by_activity(self) -> None:
         """Most active first: PRs of the last 6 months when known, then the latest push."""
 
         def activity(name: str) -> tuple[int, float, str]:

@@ -5,18 +5,20 @@ Cells are ``rich.text.Text`` built from cleaned strings: a login or repo name is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from rich.console import JustifyMethod
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tformance.core.metrics.report import AIComparison, AuthorRow, GroupStats, RepoRow
+from tformance.core.metrics.types import AIComparison, AuthorRow, GroupStats, RepoRow
 
 from ..formatting import ago, count, hours, percent, short_repo_names
 from ..safe_text import clean
-from .sortable_table import SortableTable, TableRow
+from .sortable_table import SortableTable, SortKey, TableRow
 
-RIGHT = "right"
+RIGHT: JustifyMethod = "right"
 
 
 def _num(value: int | None) -> Text:
@@ -27,7 +29,7 @@ def _right(value: str, style: str = "") -> Text:
     return Text(value, justify=RIGHT, style=style)
 
 
-def _reset(table: DataTable, columns: tuple[str, ...]) -> None:
+def _reset(table: DataTable[Text], columns: tuple[str, ...]) -> None:
     table.clear(columns=True)
     table.add_columns(*columns)
 
@@ -59,7 +61,7 @@ def show_repo_table(table: SortableTable, repos: tuple[RepoRow, ...], now: datet
             _right(hours(stats.time_to_first_review_hours.median)),
             synced,
         )
-        keys = (labels[row.name].lower(), stats.prs, stats.merged, stats.open, stats.ai_share)
+        keys: tuple[SortKey, ...] = (labels[row.name].lower(), stats.prs, stats.merged, stats.open, stats.ai_share)
         keys += (stats.cycle_time_hours.median, stats.time_to_first_review_hours.median)
         keys += (row.last_synced_at.timestamp() if row.last_synced_at else None,)
         rows.append(TableRow(row.name, cells, keys))
@@ -83,13 +85,14 @@ def show_author_table(table: SortableTable, people: tuple[AuthorRow, ...], bots:
             _right(_lines(stats.size_lines.median)),
             _right(_one_decimal(stats.reviews_per_pr)),
         )
-        keys = (row.login.lower(), stats.prs, stats.merged, stats.ai_share, stats.cycle_time_hours.median)
+        keys: tuple[SortKey, ...] = (row.login.lower(), stats.prs, stats.merged, stats.ai_share)
+        keys += (stats.cycle_time_hours.median,)
         keys += (stats.size_lines.median, stats.reviews_per_pr)
         rows.append(TableRow(f"{'bot' if row.is_bot else 'person'}:{row.login}", cells, keys))
     table.show(AUTHOR_COLUMNS, rows)
 
 
-def fill_comparison_table(table: DataTable, comparison: AIComparison) -> None:
+def fill_comparison_table(table: DataTable[Text], comparison: AIComparison) -> None:
     _reset(table, ("", "AI-assisted", "Without AI"))
     ai, human = comparison.ai, comparison.human
     for label, pick in COMPARISON_ROWS:
@@ -104,7 +107,7 @@ def _one_decimal(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-COMPARISON_ROWS = (
+COMPARISON_ROWS: tuple[tuple[str, Callable[[GroupStats], str]], ...] = (
     ("PRs", lambda s: count(s.prs)),
     ("Merged", lambda s: count(s.merged)),
     ("Cycle time, median", lambda s: hours(s.cycle_time_hours.median)),

@@ -22,7 +22,7 @@ class TableRow:
     sort_keys: tuple[SortKey, ...]  # one per column; None (no data) always sorts last
 
 
-class SortableTable(DataTable):
+class SortableTable(DataTable[Text]):
     """Rows come in their natural order (``show``); a sort by a column is kept across refills.
 
     A number column sorts biggest first, a text column A to Z; choosing the same column again

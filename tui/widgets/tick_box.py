@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Checkbox
 
 
 class TickBox(Checkbox):
     """Textual's checkbox draws its ``X`` in both states (only the colour changes); this one does not."""
 
-    @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name Textual's ToggleButton reads
-        return "✓" if self.value else " "
+    def render(self) -> Content:
+        # Textual draws BUTTON_INNER inside the box; a change of value repaints, so it follows the value.
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super().render()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from tformance.core.github.client import TokenInfo
-from tformance.core.github.token_sources import SOURCE_DESCRIPTIONS
+from tformance.core.workspace import SOURCE_DESCRIPTIONS, TokenInfo
 
 from ..formatting import count
 from ..safe_text import clean

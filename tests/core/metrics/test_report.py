@@ -33,24 +33,23 @@ from tests.factories import (
     seed_random_team,
     seed_team,
 )
+from tformance.core.detection.verdict import ai_tools, ai_verdict
 from tformance.core.github.records import PullRequestRecord, ReviewRecord
-from tformance.core.metrics import queries as metrics_queries
+from tformance.core.metrics import scan as metrics_queries
 from tformance.core.metrics.report import (
     GHOST,
     SIZE_BUCKETS,
     Distribution,
     GroupStats,
     ReportFilter,
-    ai_tools,
-    ai_verdict,
     compute_report,
     distribution,
     iso_week,
     list_prs,
     percentile,
-    report_to_json,
     size_bucket,
 )
+from tformance.core.reports.json_export import report_to_json
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import DERIVED_COLUMNS, PullRequest, Review, derived_columns
 from tformance.core.store.pr_store import count_ai, save_pull_requests

@@ -11,9 +11,12 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import NOW, T0, add_pr, add_repo, seed_comparison, seed_team
-from tformance.core.metrics.report import ReportFilter, compute_report, list_prs, report_to_json
+from tformance.core.metrics.report import ReportFilter, compute_report, list_prs
 from tformance.core.reports.anonymize import Anonymizer
-from tformance.core.reports.formats import CSV_COLUMNS, render_csv, render_html, render_text
+from tformance.core.reports.csv_export import CSV_COLUMNS, render_csv
+from tformance.core.reports.html_page import render_html
+from tformance.core.reports.json_export import report_to_json
+from tformance.core.reports.text import render_text
 from tformance.core.store.database import close_database, open_database
 
 NASTY_TITLE = 'Fix "quotes", commas,\nnewlines <script>alert(1)</script> [bold]x[/] & more'

@@ -8,7 +8,7 @@ import pytest
 from playhouse.migrate import SchemaMigrator, migrate
 
 from tests.factories import NOW, seed_random_team, seed_team
-from tformance.core.metrics import queries as metrics_queries
+from tformance.core.metrics import scan as metrics_queries
 from tformance.core.metrics.report import ReportFilter, compute_report
 from tformance.core.store import database as database_module
 from tformance.core.store.database import close_database, open_database
