@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tformance.core.dates import utc_now  # noqa: E402
 from tformance.fakes.dead_endpoints import closed_port, serve_html, serve_silent  # noqa: E402
-from tformance.fakes.demo_org import DEMO_TOKEN, build_demo_org  # noqa: E402
-from tformance.fakes.github_fake import FakeGitHub  # noqa: E402
+from tformance.fakes.demo_org import build_demo_org  # noqa: E402
+from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub  # noqa: E402
 from tformance.fakes.github_server import serve_in_thread  # noqa: E402
 
 REPO = "acme-robotics/docs"

@@ -35,7 +35,7 @@ from tformance.core.github.governor import GitHubGovernor
 from tformance.core.store.database import open_database
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.core.sync.service import SyncService
-from tformance.fakes.demo_org import DEMO_TOKEN
+from tformance.fakes.github_fake import DEMO_TOKEN
 from tformance.fakes.github_server import STATS_PATH
 
 LATENCY, PER_PR = 0.3, 0.02

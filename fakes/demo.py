@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from tformance.core.dates import utc_now
 from tformance.core.settings import DEFAULT_GITHUB_URL, Settings
 from tformance.core.workspace.services import Services
-from tformance.fakes.demo_org import DEMO_TOKEN, build_demo_org
-from tformance.fakes.github_fake import FakeGitHub
+from tformance.fakes.demo_org import build_demo_org
+from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub
 
 if TYPE_CHECKING:
     from tformance.core.llm.client import LLMClient

@@ -7,17 +7,17 @@ Costs follow GitHub's rule; faults (401, 403, 502, rate limits, timeouts, droppe
 injected at run time with ``FakeGitHub.inject``.
 
 ``FakeGitHub.handle`` is the synchronous core; ``transport()`` serves it in-process to httpx and
-``github_server.serve_in_thread`` over a real socket.
+``github_server.serve_in_thread`` over a real socket. This module holds the fake's state, the changes
+tests make to its data, and the route of a request (authentication, limits, parsing, validation,
+cost, execution); the resolvers are in ``github_graph``, the faults and the point budget in
+``github_faults``.
 """
 
 from __future__ import annotations
 
-import base64
-import email.utils
 import hashlib
 import json
 import logging
-import math
 import re
 import threading
 import time
@@ -28,107 +28,25 @@ from typing import Any
 
 import httpx
 
-from tformance.fakes.demo_org import (
-    DEMO_TOKEN,
+from tformance.fakes.demo_model import (
     Actor,
     CommitData,
     DemoOrg,
     PullRequestData,
-    RepoData,
     ReviewData,
-    node_id,
     pr_node_id,
     review_node_id,
 )
-from tformance.fakes.github_cursors import (
-    _connection_obj,
-    _iso,
-    _keyset_cursor,
-    _keyset_page,
-    _list_connection,
-    _page_info,
-    _sort_key,
-)
+from tformance.fakes.github_faults import DOCS_URL, Fault, GitHubFaultsAndLimits
+from tformance.fakes.github_graph import GraphResolvers, HeavyPage, RepoState
 from tformance.fakes.github_limits import SecondaryLimits
-from tformance.fakes.github_search import _parse_search
-from tformance.fakes.graphql_execute import MAX_PAGE as MAX_PAGE  # re-exported: it lived here
-from tformance.fakes.graphql_execute import _Analysis, _Context, _execute, _FieldError, _Obj, _variable_errors
+from tformance.fakes.graphql_execute import _Analysis, _Context, _execute, _variable_errors
 from tformance.fakes.graphql_parse import _OPERATION_RE, _Document, _location, _Operation, _parse, _SyntaxError
 from tformance.fakes.http_serving import CountsInFlight, FakeResponse, FakeSyncTransport, FakeTransport
 
 log = logging.getLogger(__name__)
 
-DOCS_URL = "https://docs.github.com/graphql"
-USER_ID = 1  # GitHub names the user in rate-limit messages
-
-FAULT_KINDS = frozenset(
-    {"unauthorized", "not_found", "forbidden", "rate_limited", "secondary_rate_limit"}
-    | {"bad_gateway", "gateway_timeout", "timeout", "disconnect"}
-)
-SAML_MESSAGE = (
-    "Resource protected by organization SAML enforcement. "
-    "You must grant your Personal Access token access to this organization."
-)
-SECONDARY_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
-TIMEOUT_MESSAGE = (
-    "Something went wrong while executing your query. This may be the result of a timeout, "
-    "or it could be a GitHub bug. Please include `{request_id}` when reporting this issue."
-)
-GATEWAY_TIMEOUT_MESSAGE = (
-    "We couldn't respond to your request in time. Sorry about that. "
-    "Please try resubmitting your request and contact us if the problem persists."
-)
-BAD_GATEWAY_HTML = (
-    "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
-    "<h1>Unicorn! &middot; GitHub</h1>\n<p>We're having a really bad day.</p>\n"
-    "<p>The unicorns have taken over. We're doing our best to get them under control.</p>\n"
-    "</body>\n</html>\n"
-)
-
-
-SEARCH_RESULT_CAP = 1000  # GitHub's search serves at most 1,000 results of any query
-
-
-class _HeavyPage(Exception):
-    """A listed PR whose nested data is too heavy: the whole answer becomes a 502."""
-
-
-def _search_cursor(offset: int) -> str:
-    return base64.b64encode(f"cursor:{offset}".encode()).decode()
-
-
-def _search_offset(cursor: Any) -> int:
-    if not isinstance(cursor, str):
-        return 0
-    try:
-        text = base64.b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        return max(0, int(text.removeprefix("cursor:")))
-    except ValueError:
-        raise _FieldError(f"`{cursor}` does not appear to be a valid cursor.", "INVALID_CURSOR_ARGUMENTS") from None
-
-
-@dataclass
-class Fault:
-    """A failure to serve instead of (or inside) the next matching answer(s).
-
-    ``times`` is how many requests it hits (None: every one until ``clear_faults``); ``operation``
-    and ``repo`` (OWNER/NAME) narrow which requests. ``variant``: ``"RATE_LIMIT"`` gives the newer
-    rate-limit error type, ``"200"`` a secondary rate limit as HTTP 200 instead of 403.
-    """
-
-    kind: str
-    times: int | None = 1
-    operation: str | None = None
-    repo: str | None = None
-    reset_in: float = 60.0  # rate_limited: seconds until the budget resets
-    retry_after: float | None = 60.0  # secondary_rate_limit: the retry-after header (None: not sent)
-    variant: str | None = None
-    message: str | None = None  # replaces the standard message
-    delay: float = 0.0  # extra seconds before the answer, e.g. a slow 504
-
-    def __post_init__(self) -> None:
-        if self.kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {self.kind!r}; one of {sorted(FAULT_KINDS)}")
+DEMO_TOKEN = "demo-token"  # the only token the demo's fake GitHub accepts
 
 
 @dataclass
@@ -147,34 +65,12 @@ class RecordedRequest:
     fault: str | None = None
 
 
-class _RepoState:
-    """One repository as the fake serves it: its PRs by number and sorted indexes, rebuilt after changes."""
-
-    def __init__(self, data: RepoData) -> None:
-        self.data = data
-        self.prs: dict[int, PullRequestData] = {pr.number: pr for pr in data.pull_requests}
-        self.pushed_at = data.pushed_at
-        self._orders: dict[str, tuple[list[tuple[str, int]], list[PullRequestData]]] = {}
-
-    def ordered(self, order: str) -> tuple[list[tuple[str, int]], list[PullRequestData]]:
-        cached = self._orders.get(order)
-        if cached is None:
-            attribute = "created_at" if order == "CREATED_AT" else "updated_at"
-            pairs = sorted(((_sort_key(getattr(pr, attribute)), pr.number), pr) for pr in self.prs.values())
-            cached = ([key for key, _ in pairs], [pr for _, pr in pairs])
-            self._orders[order] = cached
-        return cached
-
-    def changed(self) -> None:
-        self._orders.clear()
-
-
 def _token_hash(token: str) -> str:
     # Tokens are kept only as hashes: nothing the fake holds or records can leak one.
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class FakeGitHub(CountsInFlight):
+class FakeGitHub(GraphResolvers, GitHubFaultsAndLimits, CountsInFlight):
     """GitHub's GraphQL API over a ``DemoOrg``, for tests, the offline demo and the benchmark.
 
     The org is never mutated: the fake keeps its own copy-on-write view, changed through
@@ -225,24 +121,14 @@ class FakeGitHub(CountsInFlight):
         self._reset_at: float | None = None
         self._limited_type = "RATE_LIMITED"
         self._sequence = 0
-        self._repos: dict[str, _RepoState] = {repo.full_name.lower(): _RepoState(repo) for repo in org.repos}
+        self._repos: dict[str, RepoState] = {repo.full_name.lower(): RepoState(repo) for repo in org.repos}
         self._nodes: dict[str, tuple[str, int | None]] = {}
         for key, state in self._repos.items():
             self._nodes[state.data.id] = (key, None)
             for number, pr in state.prs.items():
                 self._nodes[pr.id] = (key, number)
 
-    # Configuration at run time
-
-    def inject(self, fault: Fault) -> Fault:
-        """Serve ``fault`` to the next matching request(s); returns it (its ``times`` counts down)."""
-        with self._lock:
-            self._faults.append(fault)
-        return fault
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
+    # Configuration at run time (faults and the point budget: ``GitHubFaultsAndLimits``)
 
     def add_token(self, token: str) -> None:
         with self._lock:
@@ -251,19 +137,6 @@ class FakeGitHub(CountsInFlight):
     def revoke_token(self, token: str) -> None:
         with self._lock:
             self._token_hashes.discard(_token_hash(token))
-
-    @property
-    def rate_limit_remaining(self) -> int:
-        with self._lock:
-            self._roll_window(self._clock() + self.clock_offset)
-            return max(0, self.rate_limit - self._used)
-
-    def exhaust_rate_limit(self, reset_in: float, error_type: str = "RATE_LIMITED") -> None:
-        """Use up the whole budget until ``reset_in`` seconds from now."""
-        with self._lock:
-            self._used = self.rate_limit
-            self._reset_at = self._clock() + self.clock_offset + reset_in
-            self._limited_type = error_type
 
     # Changing the data between (or during) runs
 
@@ -356,12 +229,12 @@ class FakeGitHub(CountsInFlight):
             review = ReviewData(review_id, state, at, actor)
             return self.update_pr(repo, number, reviews=(*pr.reviews, review), updated_at=max(at, pr.updated_at))
 
-    def _store(self, state: _RepoState, pr: PullRequestData) -> None:
+    def _store(self, state: RepoState, pr: PullRequestData) -> None:
         state.prs[pr.number] = pr
         state.pushed_at = max(state.pushed_at, pr.updated_at)
         state.changed()
 
-    def _state(self, repo: str) -> _RepoState:
+    def _state(self, repo: str) -> RepoState:
         try:
             return self._repos[repo.lower()]
         except KeyError:
@@ -383,18 +256,6 @@ class FakeGitHub(CountsInFlight):
     @property
     def secondary_answers(self) -> int:
         return self.limits.secondary_answers
-
-    def _sso_blocked(self, owner: str) -> bool:
-        return owner.lower() in self.sso_orgs
-
-    def _sso_required(self, owner: str) -> None:
-        url = f"https://github.com/orgs/{owner}/sso?authorization_request=A1B2C3{self._sequence:04d}"
-        self._response_headers["x-github-sso"] = f"required; url={url}"
-
-    def _sso_partial(self, owners: Iterable[str]) -> None:
-        ids = sorted({self.sso_orgs[owner.lower()] for owner in owners if self._sso_blocked(owner)})
-        if ids:
-            self._response_headers["x-github-sso"] = "partial-results; organizations=" + ",".join(map(str, ids))
 
     # Serving
 
@@ -430,73 +291,6 @@ class FakeGitHub(CountsInFlight):
             if record.fault != "secondary_rate_limit":
                 self.limits.spend(now, response.delay, record.cost)
             return response
-
-    def _request_id(self) -> str:
-        n = self._sequence
-        return f"C3D8:2D7E:{0x1A2B3C + n:X}:{0x4D5E6F + 7 * n:X}:{0x65F0A1B2 + n:08X}"
-
-    def _json(
-        self, status: int, payload: Any, now: float, *, rate_headers: bool = False, extra: dict[str, str] | None = None
-    ) -> FakeResponse:
-        headers = {
-            "content-type": "application/json; charset=utf-8",
-            "x-github-media-type": "github.v4; format=json",
-            "x-github-request-id": self._request_id(),
-        }
-        if rate_headers:
-            headers.update(self._rate_headers(now))
-            if self.scopes is not None:
-                headers["x-oauth-scopes"] = self.scopes
-                headers["x-accepted-oauth-scopes"] = "repo"
-        headers["date"] = email.utils.formatdate(now, usegmt=True)
-        headers.update(extra or {})
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        return FakeResponse(status, headers, body, self.latency_per_request)
-
-    def _roll_window(self, now: float) -> None:
-        if self._reset_at is None or now >= self._reset_at:
-            self._used = 0
-            self._reset_at = now + self.rate_limit_window
-            self._limited_type = "RATE_LIMITED"
-
-    def _rate_headers(self, now: float) -> dict[str, str]:
-        self._roll_window(now)
-        assert self._reset_at is not None
-        return {
-            "x-ratelimit-limit": str(self.rate_limit),
-            "x-ratelimit-remaining": str(max(0, self.rate_limit - self._used)),
-            "x-ratelimit-used": str(min(self._used, self.rate_limit)),
-            "x-ratelimit-reset": str(math.ceil(self._reset_at)),
-            "x-ratelimit-resource": "graphql",
-        }
-
-    def _rate_limited(self, now: float, message: str | None = None) -> FakeResponse:
-        if self._limited_type == "RATE_LIMIT":
-            error = {
-                "type": "RATE_LIMIT",
-                "code": "graphql_rate_limit",
-                "message": f"API rate limit already exceeded for user ID {USER_ID}.",
-            }
-        else:
-            error = {"type": "RATE_LIMITED", "message": f"API rate limit exceeded for user ID {USER_ID}."}
-        if message:
-            error["message"] = message
-        return self._json(200, {"data": None, "errors": [error]}, now, rate_headers=True)
-
-    def _take_fault(self, operation: str | None, repos: set[str], repo_scoped: bool) -> Fault | None:
-        for fault in self._faults:
-            if fault.operation is not None and fault.operation != operation:
-                continue
-            if fault.repo is not None and fault.repo.lower() not in repos:
-                continue
-            if fault.kind == "not_found" and not repo_scoped:
-                continue
-            if fault.times is not None:
-                fault.times -= 1
-                if fault.times <= 0:
-                    self._faults.remove(fault)
-            return fault
-        return None
 
     def _request_repos(self, variables: dict[str, Any]) -> set[str]:
         """The repositories a request is about, so faults can target one repo."""
@@ -541,7 +335,7 @@ class FakeGitHub(CountsInFlight):
         retry_after = self.limits.refusal(now, self.in_flight)
         if retry_after is not None:
             record.fault = "secondary_rate_limit"
-            return self._fault_response(Fault("secondary_rate_limit", retry_after=retry_after), now, False)
+            return self._secondary_limited(Fault("secondary_rate_limit", retry_after=retry_after), now)
 
         repos = self._request_repos(variables)
         repo_scoped = "id" in variables or ("owner" in variables and "name" in variables)
@@ -599,7 +393,7 @@ class FakeGitHub(CountsInFlight):
         ctx = _Context(document, variables, cost, fault)
         try:
             data = _execute(self._root(), operation.selections, ctx, [])
-        except _HeavyPage:
+        except HeavyPage:
             return self._bad_gateway()
         record.pr_nodes = ctx.pr_nodes
         result: dict[str, Any] = {"data": data}
@@ -621,379 +415,3 @@ class FakeGitHub(CountsInFlight):
         if len(document.operations) > 1:
             return {"message": "An operation name is required"}
         return document.operations[0]
-
-    def _unauthorized(self, now: float) -> FakeResponse:
-        body = {"message": "Bad credentials", "documentation_url": DOCS_URL, "status": "401"}
-        return self._json(401, body, now)
-
-    def _bad_gateway(self) -> FakeResponse:
-        headers = {
-            "content-type": "text/html; charset=utf-8",
-            "x-github-request-id": self._request_id(),
-            "date": email.utils.formatdate(self._clock() + self.clock_offset, usegmt=True),
-        }
-        return FakeResponse(502, headers, BAD_GATEWAY_HTML.encode(), self.latency_per_request)
-
-    def _fault_response(self, fault: Fault, now: float, repo_scoped: bool) -> FakeResponse | None:
-        """The answer for ``fault``, or None when it acts inside execution (not_found, forbidden on a repo)."""
-        kind = fault.kind
-        if kind == "unauthorized":
-            return self._unauthorized(now)
-        if kind == "disconnect":
-            return FakeResponse(0, {}, b"", self.latency_per_request, disconnect=True)
-        if kind == "bad_gateway":
-            return self._bad_gateway()
-        if kind == "gateway_timeout":
-            message = fault.message or GATEWAY_TIMEOUT_MESSAGE
-            return self._json(504, {"message": message, "documentation_url": DOCS_URL}, now)
-        if kind == "timeout":
-            message = fault.message or TIMEOUT_MESSAGE.format(request_id=self._request_id())
-            return self._json(200, {"data": None, "errors": [{"message": message}]}, now, rate_headers=True)
-        if kind == "rate_limited":
-            self.exhaust_rate_limit(fault.reset_in, "RATE_LIMIT" if fault.variant == "RATE_LIMIT" else "RATE_LIMITED")
-            return self._rate_limited(now, fault.message)
-        if kind == "secondary_rate_limit":
-            message = fault.message or (
-                f"{SECONDARY_MESSAGE} If you reach out to GitHub Support for help, please include the request ID "
-                f"{self._request_id()}."
-            )
-            extra = {} if fault.retry_after is None else {"retry-after": str(math.ceil(fault.retry_after))}
-            if fault.variant == "200":
-                return self._json(
-                    200, {"data": None, "errors": [{"message": message}]}, now, rate_headers=True, extra=extra
-                )
-            body = {
-                "documentation_url": "https://docs.github.com/free-pro-team@latest/rest/overview/"
-                "rate-limits-for-the-rest-api#about-secondary-rate-limits",
-                "message": message,
-            }
-            return self._json(403, body, now, rate_headers=True, extra=extra)
-        if kind == "forbidden" and not repo_scoped:
-            error = {
-                "type": "FORBIDDEN",
-                "extensions": {"saml_failure": True},
-                "message": fault.message or SAML_MESSAGE,
-            }
-            return self._json(200, {"data": None, "errors": [error]}, now, rate_headers=True)
-        return None
-
-    # The object graph
-
-    def _root(self) -> _Obj:
-        return _Obj(
-            "Query",
-            {
-                "viewer": self._user(self.viewer_login, viewer=True),
-                "repository": self._repository_field,
-                "search": self._search_field,
-                "node": self._node_field,
-                "rateLimit": lambda _args, ctx: self._rate_limit_obj(ctx),
-            },
-        )
-
-    def _check_fault(self, ctx: _Context, missing: _FieldError) -> None:
-        fault = ctx.fault
-        if fault is None:
-            return
-        if fault.kind == "not_found":
-            raise missing
-        if fault.kind == "forbidden":
-            raise _FieldError(fault.message or SAML_MESSAGE, "FORBIDDEN", extensions={"saml_failure": True})
-
-    def _repository_field(self, args: dict[str, Any], ctx: _Context) -> _Obj:
-        full_name = f"{args.get('owner')}/{args.get('name')}"
-        missing = _FieldError(f"Could not resolve to a Repository with the name '{full_name}'.", "NOT_FOUND")
-        self._check_fault(ctx, missing)
-        state = self._repos.get(full_name.lower())
-        if state is None:
-            raise missing
-        if self._sso_blocked(state.data.owner):
-            self._sso_required(state.data.owner)
-            raise _FieldError(SAML_MESSAGE, "FORBIDDEN", extensions={"saml_failure": True})
-        return self._repo_obj(state)
-
-    def _node_field(self, args: dict[str, Any], ctx: _Context) -> _Obj:
-        node = args.get("id")
-        missing = _FieldError(f"Could not resolve to a node with the global id of '{node}'", "NOT_FOUND")
-        self._check_fault(ctx, missing)
-        found = self._nodes.get(node) if isinstance(node, str) else None
-        if found is None:
-            raise missing
-        state = self._repos[found[0]]
-        if self._sso_blocked(state.data.owner):
-            self._sso_required(state.data.owner)
-            raise _FieldError(SAML_MESSAGE, "FORBIDDEN", extensions={"saml_failure": True})
-        return self._repo_obj(state) if found[1] is None else self._pr_obj(state, state.prs[found[1]], ctx)
-
-    def _search_field(self, args: dict[str, Any], ctx: _Context) -> _Obj:
-        """Issue search over PRs, newest created first: ``issueCount`` exact, at most 1,000 results
-        reachable, results lagging the index (``search_hidden``) or stopping early (``search_stop_after``)."""
-        query = args.get("query") or ""
-        search = _parse_search(query)
-        found: list[tuple[_RepoState, PullRequestData]] = []
-        skipped_owners: set[str] = set()
-        stop_after: int | None = None
-        if args.get("type") == "ISSUE" and not search.issues_only:
-            for key, state in self._repos.items():
-                if search.repos and key not in search.repos:
-                    continue
-                if search.owners and state.data.owner.lower() not in search.owners:
-                    continue
-                if self._sso_blocked(state.data.owner):
-                    skipped_owners.add(state.data.owner)
-                    continue
-                hidden = self.search_hidden.get(key, 0)
-                indexed: Iterable[PullRequestData] = state.prs.values()
-                if hidden:
-                    newest = sorted(indexed, key=lambda pr: (pr.created_at, pr.number), reverse=True)
-                    indexed = newest[hidden:]
-                found.extend((state, pr) for pr in indexed if all(test(pr) for test in search.tests))
-                if key in self.search_stop_after:
-                    stop_after = min(stop_after or 10**9, self.search_stop_after[key])
-        self._sso_partial(skipped_owners)
-        reachable = min(len(found), SEARCH_RESULT_CAP, stop_after if stop_after is not None else SEARCH_RESULT_CAP)
-        start = _search_offset(args.get("after"))
-        first = int(args.get("first") or 0)
-        page: list[tuple[_RepoState, PullRequestData]] = []
-        if first and start < reachable:
-            found.sort(key=lambda item: (item[1].created_at, item[1].number), reverse=True)
-            page = found[start : min(start + first, reachable)]
-        end = start + len(page)
-        cursors = [_search_cursor(index + 1) for index in range(start, end)]
-
-        def nodes(_args: dict[str, Any], ctx: _Context) -> list[_Obj]:
-            ctx.pr_nodes += len(page)  # only PRs actually returned cost server time
-            return [self._pr_obj(state, pr, ctx, listed=True) for state, pr in page]
-
-        page_info = _page_info(cursors, end < reachable, start > 0)
-        return _Obj("SearchResultItemConnection", {"issueCount": len(found), "pageInfo": page_info, "nodes": nodes})
-
-    def _rate_limit_obj(self, ctx: _Context) -> _Obj:
-        assert self._reset_at is not None
-        reset = datetime.fromtimestamp(math.ceil(self._reset_at), UTC)
-        return _Obj(
-            "RateLimit",
-            {
-                "limit": self.rate_limit,
-                "cost": ctx.cost,
-                "remaining": max(0, self.rate_limit - self._used),
-                "resetAt": _iso(reset),
-                "used": self._used,
-            },
-        )
-
-    def _user(self, login: str, viewer: bool = False) -> _Obj:
-        name = self.viewer_name if viewer else self.org.people.get(login)
-
-        def repositories(args: dict[str, Any], _ctx: _Context) -> _Obj:
-            # GitHub's default affiliations leave organisation repos out.
-            affiliations = args.get("ownerAffiliations") or ["OWNER", "COLLABORATOR"]
-            visible = [
-                state
-                for state in self._repos.values()
-                if state.data.owner == login or (viewer and "ORGANIZATION_MEMBER" in affiliations)
-            ]
-            # Repos of an SSO organisation the token is not authorised for are left out, and said so.
-            self._sso_partial(state.data.owner for state in visible)
-            visible = [state for state in visible if not self._sso_blocked(state.data.owner)]
-            order = args.get("orderBy") or {"field": "CREATED_AT", "direction": "ASC"}
-            by = order.get("field", "CREATED_AT")
-            if by not in ("PUSHED_AT", "CREATED_AT", "UPDATED_AT", "NAME"):
-                raise _FieldError(f"The fake GitHub cannot order repositories by {by}.")
-
-            def sort_key(state: _RepoState) -> str:
-                if by == "NAME":
-                    return state.data.name.lower()
-                return _sort_key(state.data.created_at if by == "CREATED_AT" else state.pushed_at)
-
-            pairs = sorted(((sort_key(state), state.data.database_id), state) for state in visible)
-            keys, states = [key for key, _ in pairs], [state for _, state in pairs]
-            page, page_keys, has_next, has_previous = _keyset_page(
-                keys, states, int(args["first"]), args.get("after"), order.get("direction") == "DESC"
-            )
-            return _connection_obj(
-                "Repository",
-                [self._repo_obj(state) for state in page],
-                [_keyset_cursor(*key) for key in page_keys],
-                len(visible),
-                has_next,
-                has_previous,
-            )
-
-        return _Obj(
-            "User",
-            {
-                "id": node_id("U", login),
-                "login": login,
-                "name": name,
-                "url": f"https://github.com/{login}",
-                "avatarUrl": f"https://avatars.githubusercontent.com/{login}",
-                "repositories": repositories,
-            },
-        )
-
-    def _actor(self, actor: Actor | None) -> _Obj | None:
-        if actor is None:
-            return None
-        if not actor.is_bot:
-            return self._user(actor.login)
-        return _Obj(
-            "Bot",
-            {
-                "id": node_id("BOT", actor.login),
-                "login": actor.login,
-                "url": f"https://github.com/apps/{actor.login}",
-                "avatarUrl": f"https://avatars.githubusercontent.com/in/{actor.login}",
-            },
-        )
-
-    def _repo_obj(self, state: _RepoState) -> _Obj:
-        data = state.data
-        owner_type = "User" if data.owner == self.viewer_login else "Organization"
-        owner = _Obj(
-            owner_type,
-            {
-                "id": node_id("O", data.owner),
-                "login": data.owner,
-                "name": data.owner,
-                "url": f"https://github.com/{data.owner}",
-                "avatarUrl": f"https://avatars.githubusercontent.com/{data.owner}",
-                "repositories": lambda _args, _ctx: _connection_obj("Repository", [], [], 0, False, False),
-            },
-        )
-        return _Obj(
-            "Repository",
-            {
-                "id": data.id,
-                "name": data.name,
-                "nameWithOwner": data.full_name,
-                "owner": owner,
-                "description": data.description,
-                "url": f"https://github.com/{data.full_name}",
-                "isPrivate": data.is_private,
-                "isArchived": data.is_archived,
-                "isFork": False,
-                "createdAt": _iso(data.created_at),
-                "pushedAt": _iso(state.pushed_at),
-                "pullRequests": lambda args, ctx: self._pull_requests(state, args, ctx),
-            },
-        )
-
-    def _pull_requests(self, state: _RepoState, args: dict[str, Any], ctx: _Context) -> _Obj:
-        order = args.get("orderBy") or {"field": "CREATED_AT", "direction": "ASC"}
-        by = order.get("field")
-        if by not in ("CREATED_AT", "UPDATED_AT"):
-            raise _FieldError(f"The fake GitHub cannot order pull requests by {by}.")
-        keys, prs = state.ordered(by)
-        states = args.get("states")
-        if states:
-            kept = [index for index, pr in enumerate(prs) if pr.state in states]
-            keys, prs = [keys[index] for index in kept], [prs[index] for index in kept]
-        page, page_keys, has_next, has_previous = _keyset_page(
-            keys, prs, int(args["first"]), args.get("after"), order.get("direction") == "DESC"
-        )
-        ctx.pr_nodes += len(page)
-        return _connection_obj(
-            "PullRequest",
-            [self._pr_obj(state, pr, ctx, listed=True) for pr in page],
-            [_keyset_cursor(*key) for key in page_keys],
-            len(prs),
-            has_next,
-            has_previous,
-        )
-
-    def _pr_obj(self, state: _RepoState, pr: PullRequestData, ctx: _Context, listed: bool = False) -> _Obj:
-        full_name = state.data.full_name
-        url = f"https://github.com/{full_name}/pull/{pr.number}"
-        heavy = listed and (full_name.lower(), pr.number) in self.heavy_prs
-
-        def nested(make: Callable[[dict[str, Any], _Context], _Obj]) -> Callable[[dict[str, Any], _Context], _Obj]:
-            def resolve(args: dict[str, Any], ctx: _Context) -> _Obj:
-                if heavy:
-                    raise _HeavyPage  # this PR's nested data is what times out at GitHub's edge
-                return make(args, ctx)
-
-            return resolve
-
-        def label(name: str) -> _Obj:
-            color = hashlib.sha1(name.encode()).hexdigest()[:6]
-            return _Obj("Label", {"id": node_id("LA", full_name, name), "name": name, "color": color})
-
-        def review(item: ReviewData) -> _Obj:
-            return _Obj(
-                "PullRequestReview",
-                {
-                    "id": item.id,
-                    "state": item.state,
-                    "body": item.body,
-                    "url": f"{url}#pullrequestreview-{int(hashlib.sha1(item.id.encode()).hexdigest()[:8], 16)}",
-                    "submittedAt": _iso(item.submitted_at),
-                    "createdAt": _iso(item.submitted_at),
-                    "author": self._actor(item.author),
-                },
-            )
-
-        def commit(item: CommitData) -> _Obj:
-            git_actor = _Obj(
-                "GitActor",
-                {
-                    "name": item.author_name,
-                    "email": item.author_email,
-                    "date": _iso(item.authored_at),
-                    "user": self._user(item.author_login) if item.author_login else None,
-                },
-            )
-            headline, _, rest = item.message.partition("\n")
-            inner = _Obj(
-                "Commit",
-                {
-                    "id": node_id("C", item.oid),
-                    "oid": item.oid,
-                    "url": f"https://github.com/{full_name}/commit/{item.oid}",
-                    "message": item.message,
-                    "messageHeadline": headline,
-                    "messageBody": rest.strip(),
-                    "authoredDate": _iso(item.authored_at),
-                    "committedDate": _iso(item.authored_at),
-                    "author": git_actor,
-                    "committer": git_actor,
-                },
-            )
-            return _Obj(
-                "PullRequestCommit",
-                {"id": node_id("PURC", full_name, item.oid), "url": f"{url}/commits/{item.oid}", "commit": inner},
-            )
-
-        return _Obj(
-            "PullRequest",
-            {
-                "id": pr.id,
-                "number": pr.number,
-                "url": url,
-                "title": pr.title,
-                "body": pr.body,
-                "state": pr.state,
-                "isDraft": pr.is_draft,
-                "merged": pr.state == "MERGED",
-                "closed": pr.state != "OPEN",
-                "createdAt": _iso(pr.created_at),
-                "updatedAt": _iso(pr.updated_at),
-                "mergedAt": _iso(pr.merged_at),
-                "closedAt": _iso(pr.closed_at),
-                "additions": pr.additions,
-                "deletions": pr.deletions,
-                "changedFiles": pr.changed_files,
-                "headRefName": pr.head_ref,
-                "baseRefName": pr.base_ref,
-                "author": self._actor(pr.author),
-                "repository": lambda _args, _ctx: self._repo_obj(state),
-                "labels": nested(lambda args, _ctx: _list_connection("Label", pr.labels, args, label)),
-                "reviews": nested(lambda args, _ctx: _list_connection("PullRequestReview", pr.reviews, args, review)),
-                "commits": nested(lambda args, _ctx: _list_connection("PullRequestCommit", pr.commits, args, commit)),
-            },
-        )
-
-
-# The in-process transports, under the names they had before they were shared with the Groq fake.
-FakeGitHubTransport = FakeTransport
-FakeGitHubSyncTransport = FakeSyncTransport

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from tformance.fakes.demo_org import PullRequestData
+from tformance.fakes.demo_model import PullRequestData
 
 
 def _matches_date(spec: str, value: datetime | None) -> bool:
@@ -62,6 +62,25 @@ class _Search:
     issues_only: bool = False
 
 
+PRTest = Callable[[PullRequestData], bool]
+
+
+def _has_word(word: str) -> PRTest:
+    return lambda pr: word in pr.title.lower() or word in pr.body.lower()
+
+
+def _dated(spec: str, attribute: str) -> PRTest:
+    return lambda pr: _matches_date(spec, getattr(pr, attribute))
+
+
+def _authored_by(login: str) -> PRTest:
+    return lambda pr: pr.author is not None and pr.author.login.lower() == login
+
+
+def _is_draft(wanted: bool) -> PRTest:
+    return lambda pr: pr.is_draft == wanted
+
+
 def _parse_search(query: str) -> _Search:
     search = _Search()
     for term in query.split():
@@ -69,7 +88,7 @@ def _parse_search(query: str) -> _Search:
         qualifier = qualifier.lower()
         if not value:
             word = term.lower()
-            search.tests.append(lambda pr, word=word: word in pr.title.lower() or word in pr.body.lower())
+            search.tests.append(_has_word(word))
         elif qualifier == "repo":
             search.repos.append(value.lower())
         elif qualifier in ("org", "user", "owner"):
@@ -82,13 +101,13 @@ def _parse_search(query: str) -> _Search:
                 search.tests.append(_STATE_TESTS[value])
         elif qualifier in ("created", "updated", "merged", "closed") and _valid_date_spec(value):
             attribute = f"{qualifier}_at"
-            search.tests.append(lambda pr, spec=value, attribute=attribute: _matches_date(spec, getattr(pr, attribute)))
+            search.tests.append(_dated(value, attribute))
         elif qualifier == "author":
             login = value.lower().removeprefix("app/")
-            search.tests.append(lambda pr, login=login: pr.author is not None and pr.author.login.lower() == login)
+            search.tests.append(_authored_by(login))
         elif qualifier == "draft":
             wanted = value.lower() == "true"
-            search.tests.append(lambda pr, wanted=wanted: pr.is_draft == wanted)
+            search.tests.append(_is_draft(wanted))
     return search
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tformance.fakes.graphql_parse import _Document, _Field, _Inline, _location, _Operation, _Var
 
 if TYPE_CHECKING:
-    from tformance.fakes.github_fake import Fault
+    from tformance.fakes.github_faults import Fault
 
 MAX_PAGE = 100
 

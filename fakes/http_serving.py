@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
 import threading
 import time
@@ -125,7 +126,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     quiet_disconnects = False
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
         # A client killed mid-answer (a kill -9 test does it on purpose) is routine, not worth a traceback.
         if not (self.quiet_disconnects and isinstance(sys.exc_info()[1], ConnectionError)):
             super().handle_error(request, client_address)

@@ -15,8 +15,8 @@ from tformance.core.events import SyncFinished
 from tformance.core.github.client import GitHubClient
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.core.sync.service import SyncService
-from tformance.fakes.demo_org import DEMO_TOKEN, build_demo_org
-from tformance.fakes.github_fake import FakeGitHub
+from tformance.fakes.demo_org import build_demo_org
+from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub
 
 TODAY = utc_now().date()
 DOCS = "acme-robotics/docs"  # the demo organisation's smallest repository

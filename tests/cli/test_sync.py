@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli_support import one_line, tformance
 from tests.sync_helpers import DOCS, expected_in_range
-from tformance.fakes.demo_org import DEMO_TOKEN
+from tformance.fakes.github_fake import DEMO_TOKEN
 
 INFRA = "acme-robotics/infra"
 

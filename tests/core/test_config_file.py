@@ -107,7 +107,7 @@ def test_tformance_config_says_where_each_setting_came_from_and_where_the_files_
 def test_sync_without_repo_syncs_the_files_repositories_for_the_files_months(server, tmp_path: Path) -> None:  # noqa: F811
     _, url = server
     write_config(f'repos = ["{DOCS}"]\nmonths = 2\n')
-    from tformance.fakes.demo_org import DEMO_TOKEN
+    from tformance.fakes.github_fake import DEMO_TOKEN
 
     db = tmp_path / "t.db"
     env = config_env(GITHUB_TOKEN=DEMO_TOKEN, TFORMANCE_GITHUB_URL=url)

@@ -19,7 +19,7 @@ from tests.sync_helpers import cli_env, expected_in_range
 from tformance.core.errors import GitHubUnreachable
 from tformance.core.github.client import GitHubClient
 from tformance.fakes.dead_endpoints import closed_port, serve_html, serve_silent
-from tformance.fakes.demo_org import DEMO_TOKEN
+from tformance.fakes.github_fake import DEMO_TOKEN
 from tformance.fakes.groq_fake import FakeGroq
 from tformance.fakes.groq_fake import serve_in_thread as serve_groq
 

@@ -21,7 +21,7 @@ from tformance.core.github.client import GitHubClient
 from tformance.core.llm.client import build_llm_client
 from tformance.core.network import tls_context
 from tformance.core.settings import Settings
-from tformance.fakes.demo_org import DEMO_TOKEN
+from tformance.fakes.github_fake import DEMO_TOKEN
 
 
 class ForwardingProxy(http.server.ThreadingHTTPServer):

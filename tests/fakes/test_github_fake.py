@@ -15,8 +15,10 @@ import httpx
 import pytest
 
 from tformance.core.github import queries
-from tformance.fakes import DEMO_TOKEN, FakeGitHub, Fault, build_demo_org, build_empty_org, build_large_org
-from tformance.fakes.demo_org import DemoOrg, PullRequestData
+from tformance.fakes.demo_model import DemoOrg, PullRequestData
+from tformance.fakes.demo_org import build_demo_org, build_empty_org, build_large_org
+from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub
+from tformance.fakes.github_faults import Fault
 from tformance.fakes.github_server import serve_in_thread
 
 TODAY = date(2025, 6, 15)

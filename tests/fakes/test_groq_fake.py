@@ -10,7 +10,9 @@ import pytest
 from groq import AsyncGroq
 
 from tformance.core.llm.prompt import PRInput, prepare, request_body
-from tformance.fakes.groq_fake import CHAT_PATH, DEMO_GROQ_KEY, FakeGroq, judge, serve_in_thread, summarise
+from tformance.fakes.groq_answers import judge, summarise
+from tformance.fakes.groq_fake import DEMO_GROQ_KEY, FakeGroq, serve_in_thread
+from tformance.fakes.groq_wire import CHAT_PATH
 
 AUTH = {"Authorization": f"Bearer {DEMO_GROQ_KEY}", "Content-Type": "application/json"}
 
@@ -226,7 +228,7 @@ def test_demo_summaries_read_like_a_model_wrote_them() -> None:
     from datetime import date
 
     from tformance.fakes.demo_org import build_demo_org
-    from tformance.fakes.groq_fake import _IMPERATIVES, _MORE_IMPERATIVES
+    from tformance.fakes.groq_answers import _IMPERATIVES, _MORE_IMPERATIVES
 
     verbs = {*_IMPERATIVES, *_MORE_IMPERATIVES, "speed", "clean", "handle"}
     summaries = [

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tformance.fakes import build_empty_org
+from tformance.fakes.demo_org import build_empty_org
 from tformance.tui.app import TformanceApp
 from tformance.tui.messages import EnrichmentUpdated
 from tformance.tui.screens.dashboard import DashboardScreen

@@ -15,8 +15,10 @@ from tformance.core.store.models import EnrichmentStatus, PullRequest, Repositor
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.core.sync.service import SyncService
 from tformance.core.workspace import LLMFactory, Services
-from tformance.fakes import DEMO_TOKEN, DemoOrg, FakeGitHub, build_demo_org
 from tformance.fakes.demo import demo_services
+from tformance.fakes.demo_model import DemoOrg
+from tformance.fakes.demo_org import build_demo_org
+from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub
 from tformance.fakes.groq_fake import FakeGroq
 from tformance.tui.app import TformanceApp, make_app
 

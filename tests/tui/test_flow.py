@@ -28,7 +28,7 @@ from tformance.core.events import Stage
 from tformance.core.github.token_store import save_token
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import EnrichmentStatus, PullRequest, Repository, SyncStatus
-from tformance.fakes import Fault
+from tformance.fakes.github_faults import Fault
 from tformance.fakes.groq_fake import FakeGroq
 from tformance.tui.messages import (
     EnrichmentUpdated,

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tests.snapshot_apps.support import TODAY, app_for, fake_github, services_for
-from tformance.fakes import build_empty_org, build_large_org
+from tformance.fakes.demo_org import build_empty_org, build_large_org
 from tformance.tui.messages import StartSync
 from tformance.tui.screens.repo_picker import RepoPickerScreen
 from tformance.tui.widgets.estimate_panel import EstimatePanel
@@ -153,7 +153,8 @@ async def test_the_picker_and_the_cli_dry_run_give_the_same_estimate(tmp_path: P
 
 
 async def test_the_picker_says_which_organisations_sso_hides(tmp_path: Path) -> None:
-    from tformance.fakes.demo_org import DemoOrg, build_demo_org
+    from tformance.fakes.demo_model import DemoOrg
+    from tformance.fakes.demo_org import build_demo_org
 
     demo = build_demo_org(TODAY)
     other = build_large_org(TODAY, repos=1, prs_per_repo=5)

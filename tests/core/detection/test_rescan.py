@@ -18,7 +18,7 @@ from tformance.core.metrics.report import compute_report, list_prs
 from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import SCHEMA_VERSION, PullRequest, SchemaInfo
 from tformance.core.store.pr_store import ensure_repository, save_pull_requests
-from tformance.fakes.demo_org import DEMO_TOKEN
+from tformance.fakes.github_fake import DEMO_TOKEN
 from tformance.fakes.github_server import serve_in_thread
 
 BARE_TRAILER = "Add pagination\n\nCo-authored-by: Claude"

@@ -26,7 +26,8 @@ from tformance.core.store.database import close_database, open_database
 from tformance.core.store.models import EnrichmentStatus, PullRequest
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.enrich_command import run_enrich
-from tformance.fakes.groq_fake import FakeGroq, GroqFault, serve_in_thread
+from tformance.fakes.groq_fake import FakeGroq, serve_in_thread
+from tformance.fakes.groq_faults import GroqFault
 
 SECRET = "gsk_" + "SECRET_enricher_never_stores_4b1c"  # built in two parts: no secret scanner flags it
 CLAUDE_FOOTER = "Generated with [Claude Code](https://claude.ai/code)"
@@ -147,8 +148,8 @@ async def test_enrichment_starts_before_the_fetch_ends(db: DatabaseThread) -> No
 async def test_enrichment_overlaps_a_real_sync(db: DatabaseThread) -> None:
     from tformance.core.github.client import GitHubClient
     from tformance.core.sync.service import SyncService
-    from tformance.fakes.demo_org import DEMO_TOKEN, build_demo_org
-    from tformance.fakes.github_fake import FakeGitHub
+    from tformance.fakes.demo_org import build_demo_org
+    from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub
 
     github_fake = FakeGitHub(build_demo_org(date(2025, 6, 30)))
     github_fake.latency_per_request = 0.02
@@ -396,7 +397,7 @@ def test_enrich_with_a_rejected_key_over_a_socket(
 
 
 async def test_a_pr_refreshed_while_its_llm_call_is_in_flight_is_asked_again(db: DatabaseThread) -> None:
-    from tformance.fakes.groq_fake import summarise
+    from tformance.fakes.groq_answers import summarise
 
     await store(db, [pr_record(1, title="fix: old wording"), pr_record(2)])
     fake = FakeGroq(latency_per_request=0.4)

@@ -9,8 +9,9 @@ import pytest
 from tests.sync_helpers import TODAY, client
 from tformance.core.errors import GitHubAuthError
 from tformance.core.github.client import GitHubClient
-from tformance.fakes.demo_org import DEMO_TOKEN, build_demo_org
-from tformance.fakes.github_fake import FakeGitHub, Fault
+from tformance.fakes.demo_org import build_demo_org
+from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub
+from tformance.fakes.github_faults import Fault
 
 
 async def test_viewer_says_who_the_token_belongs_to_its_scopes_and_rate_limit():

@@ -22,7 +22,7 @@ from tformance.core.errors import SettingsError
 from tformance.core.github.token_sources import find_token
 from tformance.core.github.token_store import save_token
 from tformance.core.settings import Settings
-from tformance.fakes.demo_org import DEMO_TOKEN
+from tformance.fakes.github_fake import DEMO_TOKEN
 from tformance.tui.messages import TokenAccepted
 from tformance.tui.screens.repo_picker import RepoPickerScreen
 from tformance.tui.widgets.token_summary import TokenSummary

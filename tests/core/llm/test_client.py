@@ -15,7 +15,8 @@ from tformance.core.llm.client import LLMClient, build_llm_client
 from tformance.core.llm.pacing import parse_duration
 from tformance.core.llm.prompt import PRInput
 from tformance.core.settings import Settings
-from tformance.fakes.groq_fake import FakeGroq, GroqFault, serve_in_thread
+from tformance.fakes.groq_fake import FakeGroq, serve_in_thread
+from tformance.fakes.groq_faults import GroqFault
 
 SECRET = "gsk_" + "SECRET_never_to_be_seen_4f9a"  # built in two parts: no secret scanner flags it
 

@@ -14,8 +14,10 @@ from tformance.core.github.governor import GitHubGovernor
 from tformance.core.store.database import open_database
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.core.sync.service import SyncService
-from tformance.fakes.demo_org import DEMO_TOKEN, DemoOrg, build_demo_org, build_large_org
-from tformance.fakes.github_fake import FakeGitHub, Fault
+from tformance.fakes.demo_model import DemoOrg
+from tformance.fakes.demo_org import build_demo_org, build_large_org
+from tformance.fakes.github_fake import DEMO_TOKEN, FakeGitHub
+from tformance.fakes.github_faults import Fault
 from tformance.fakes.github_limits import SecondaryLimits
 
 FLEET = "acme-robotics/fleet-console"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from tests.sync_helpers import expected_in_range
 from tformance.core.sync.slices import created_query
-from tformance.fakes.demo_org import DEMO_TOKEN
+from tformance.fakes.github_fake import DEMO_TOKEN
 
 FLEET = "acme-robotics/fleet-console"
 

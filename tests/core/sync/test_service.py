@@ -19,7 +19,7 @@ from tformance.core.store.database import open_database
 from tformance.core.store.models import Commit, EnrichmentStatus, PullRequest, Repository, Review, SyncStatus
 from tformance.core.store.pr_store import DatabaseThread
 from tformance.core.sync.service import SyncService
-from tformance.fakes.github_fake import Fault
+from tformance.fakes.github_faults import Fault
 
 FLEET = "acme-robotics/fleet-console"
 DOCS = "acme-robotics/docs"
