@@ -2,9 +2,9 @@
 
 Every rule is data: the tool it names, a short marker name, the places of a PR it
 applies to, a precompiled regex and the `source` its marker comes from. The detector in
-`ai_detector` is generic over these tuples, so adding a marker never touches detection code.
+`detector` is generic over these tuples, so adding a marker never touches detection code.
 Prose and disclosure rules ("written with Claude", "AI Disclosure: used Cursor") live in
-`ai_prose`; review bots' summaries, which never make a PR AI-assisted, in `REVIEW_SUMMARIES`.
+`prose`; review bots' summaries, which never make a PR AI-assisted, in `REVIEW_SUMMARIES`.
 """
 
 from __future__ import annotations

@@ -132,7 +132,7 @@ class PullRequest(BaseModel):
     # AI fields: stage 1 (signatures) is filled on store, stage 2 (LLM) by the enricher.
     signature_tools = JSONField(default=list)
     signature_evidence = JSONField(default=list)
-    # The detection rules the signature columns come from (``ai_detector.RULES_VERSION``): a PR judged
+    # The detection rules the signature columns come from (``detection.detector.RULES_VERSION``): a PR judged
     # by other rules is judged again from its stored text. None: before rules were versioned.
     signature_rules_version = pw.CharField(null=True)
     is_ai_assisted = pw.BooleanField(null=True)

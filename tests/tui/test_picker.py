@@ -120,7 +120,7 @@ async def test_the_picker_says_what_is_sent_to_the_llm_before_any_call(tmp_path:
 
 
 async def test_the_picker_and_the_cli_dry_run_give_the_same_estimate(tmp_path: Path) -> None:
-    """One estimate (``core.sync_estimate``): the demo's five repos cost the same points in both."""
+    """One estimate (``core/sync/estimate.py``): the demo's five repos cost the same points in both."""
     import os
     import re
     import subprocess

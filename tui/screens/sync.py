@@ -238,7 +238,7 @@ class SyncScreen(Screen[None]):
         order = {plan.repo.lower(): index for index, plan in enumerate(event.plans)}
         if all(repo.lower() in order for repo in self.rows):  # a resume (repos done left out) keeps the rows' order
             self.query_one("#sync-repos").sort_children(key=lambda row: order.get(getattr(row, "repo", "").lower(), 0))
-        # The picker's estimate, for the PRs the pre-flight found (``core.sync_estimate``).
+        # The picker's estimate, for the PRs the pre-flight found (``core/sync/estimate.py``).
         planned = self.workspace.estimate(plan.prs_to_fetch for plan in event.plans)
         points = f"~{count(planned.api_points)} GitHub points"
         if event.rate_limit_remaining is not None:
